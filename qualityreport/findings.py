@@ -1,0 +1,190 @@
+"""The catalogue of findings: every problem validation can report, with its Chinese and English text."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class FindingType:
+    code: str
+    severity: str
+    title_zh: str
+    title_en: str
+    template_zh: str
+    template_en: str
+
+
+def _t(code, severity, title_zh, title_en, template_zh, template_en):
+    return FindingType(code, severity, title_zh, title_en, template_zh, template_en)
+
+
+# Templates are formatted with: label (the indicator's Chinese or English name), found, expected,
+# and the extra parameters the finding was made with.
+CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
+    _t("file-missing", "error", "文件不存在", "File not found",
+       "文件不存在", "the file does not exist"),
+    _t("file-empty", "error", "空文件", "Empty file",
+       "文件为空（0字节）", "the file is empty (0 bytes)"),
+    _t("file-too-large", "error", "文件过大", "File too large",
+       "文件大小 {found} 超过上限 {expected}", "the file size {found} exceeds the limit {expected}"),
+    _t("file-encrypted", "error", "文件有密码保护", "Password-protected file",
+       "文件设置了打开密码，请去掉密码后另存为 .xlsx 再提交",
+       "the file is password-protected; remove the password and save it as .xlsx"),
+    _t("file-not-workbook", "error", "不是 Excel 工作簿", "Not a workbook",
+       "文件不是可读取的 Excel 工作簿（{reason}）",
+       "the file is not a readable Excel workbook ({reason})"),
+    _t("file-unreadable", "error", "文件无法读取", "Unreadable file",
+       "文件无法读取：{reason}", "the file cannot be read: {reason}"),
+    _t("template-unknown", "warning", "非标准模板", "Not from the template",
+       "工作簿不是由本年度填报模板生成的（缺少模板信息页），请使用最新模板填报",
+       "the workbook was not made from the fill-in template (no template sheet); please use the current template"),
+    _t("template-outdated", "warning", "模板版本过旧", "Outdated template",
+       "工作簿来自 {found} 版模板，当前版本为 {expected}，请改用最新模板",
+       "the workbook comes from template version {found}; the current version is {expected}"),
+    _t("template-year-mismatch", "warning", "模板年度不符", "Template year mismatch",
+       "模板为 {found} 年度制作，但填报年度为 {expected}，可能沿用了往年的文件",
+       "the template was made for {found} but the reporting year is {expected}; last year's file may have been reused"),
+    _t("sheet-missing", "error", "缺少工作表", "Missing sheet",
+       "缺少工作表“{expected}”", "the sheet '{expected}' is missing"),
+    _t("sheet-unknown", "warning", "多余的工作表", "Unknown sheet",
+       "工作表“{found}”不属于填报模板，已忽略", "the sheet '{found}' is not part of the template and was ignored"),
+    _t("sheet-renamed", "warning", "工作表名称不符", "Renamed sheet",
+       "工作表“{found}”按内容识别为“{expected}”", "the sheet '{found}' was taken as '{expected}'"),
+    _t("label-missing", "error", "找不到指标", "Indicator row not found",
+       "找不到指标“{label}”所在的行", "cannot find the row of '{label}'"),
+    _t("label-alias", "warning", "指标名称不规范", "Indicator label differs",
+       "“{found}”按别名识别为“{expected}”", "'{found}' was taken as '{expected}'"),
+    _t("label-duplicate", "error", "指标重复", "Indicator twice",
+       "指标“{label}”出现了不止一次（另见 {other}）", "'{label}' appears more than once (see also {other})"),
+    _t("header-missing", "error", "缺少列", "Missing column",
+       "找不到“{expected}”列", "cannot find the column '{expected}'"),
+    _t("header-alias", "warning", "列名不规范", "Column header differs",
+       "列名“{found}”按别名识别为“{expected}”", "the header '{found}' was taken as '{expected}'"),
+    _t("column-unknown", "warning", "多余的列", "Unknown column",
+       "列“{found}”不属于模板，已忽略", "the column '{found}' is not part of the template and was ignored"),
+    _t("value-missing", "error", "必填项为空", "Required value missing",
+       "“{label}”为必填项，不能为空", "'{label}' is required"),
+    _t("value-not-number", "error", "不是数字", "Not a number",
+       "“{label}”应为数字，填写的是“{found}”", "'{label}' must be a number, found '{found}'"),
+    _t("value-not-integer", "error", "不是整数", "Not a whole number",
+       "“{label}”应为整数，填写的是“{found}”", "'{label}' must be a whole number, found '{found}'"),
+    _t("value-percent-in-count", "error", "人数处填了百分比", "Percentage in a count",
+       "“{label}”应填人数等数量，不应填百分比“{found}”；比例由系统计算",
+       "'{label}' is a count, not a percentage ('{found}'); ratios are computed for you"),
+    _t("value-below-minimum", "error", "小于下限", "Below the minimum",
+       "“{label}”为 {found}，不能小于 {expected}", "'{label}' is {found}, which is below {expected}"),
+    _t("value-above-maximum", "error", "超过上限", "Above the maximum",
+       "“{label}”为 {found}，不能大于 {expected}", "'{label}' is {found}, which is above {expected}"),
+    _t("value-not-allowed", "error", "不在可选范围内", "Not an allowed value",
+       "“{label}”只能填 {expected}，填写的是“{found}”", "'{label}' must be one of {expected}, found '{found}'"),
+    _t("value-pattern-mismatch", "error", "格式不正确", "Wrong format",
+       "“{label}”格式不正确：“{found}”（{rule}）", "'{label}' has the wrong format: '{found}' ({rule_en})"),
+    _t("value-too-long", "error", "文字过长", "Text too long",
+       "“{label}”不能超过 {expected} 个字", "'{label}' cannot be longer than {expected} characters"),
+    _t("value-normalised", "info", "已规范读取", "Value normalised",
+       "“{label}”填写的“{found}”按 {expected} 读取（{how}）",
+       "'{label}': '{found}' was read as {expected} ({how_en})"),
+    _t("value-formula-uncached", "warning", "公式无计算结果", "Formula without a value",
+       "“{label}”是公式且没有保存计算结果，读到的值为 {found}；请在 Excel/WPS 中打开并保存，或直接填写数值",
+       "'{label}' is a formula with no saved result (read as {found}); open and save the file in Excel, or type the value"),
+    _t("value-implausible", "warning", "数值异常", "Implausible value",
+       "“{label}”为 {found}，超出常见范围 {expected}，请核实",
+       "'{label}' is {found}, outside the usual range {expected}; please check"),
+    _t("value-unit-wanyuan", "warning", "疑似以万元填报", "Value looks like 万元",
+       "“{label}”为 {found} 元，疑似按万元填写（应为 {expected} 元左右），本项单位为元",
+       "'{label}' is {found} yuan and looks like it was typed in 万元 (about {expected} yuan expected); the unit is yuan"),
+    _t("merged-cells", "warning", "合并单元格", "Merged cells",
+       "填报区域内有合并单元格 {found}，只读取左上角单元格的值",
+       "merged cells {found} in the data area; only the top-left cell is read"),
+    _t("table-empty", "error", "专业表为空", "Empty table",
+       "“{label}”表中没有任何数据行", "the table '{label}' has no rows"),
+    _t("table-too-many-rows", "error", "行数过多", "Too many rows",
+       "“{label}”表有 {found} 行，超过上限 {expected} 行，超出部分未读取",
+       "the table '{label}' has {found} rows, more than the limit of {expected}; the rest was not read"),
+    _t("specialty-code-malformed", "error", "专业代码格式错误", "Malformed specialty code",
+       "专业代码“{found}”不是6位中职专业代码（大类61—79）",
+       "'{found}' is not a 6-digit secondary specialty code (categories 61–79)"),
+    _t("specialty-code-unknown", "warning", "专业代码不在目录中", "Specialty code not in the catalog",
+       "专业代码“{found}”不在《职业教育专业目录（2021年）》中，可能是之后增补的专业，请核实",
+       "'{found}' is not in the 2021 specialty catalog; it may be a later supplement, please check"),
+    _t("specialty-name-mismatch", "warning", "专业名称与代码不符", "Specialty name does not match code",
+       "专业代码 {code} 在目录中为“{expected}”，填写的是“{found}”",
+       "the catalog names code {code} '{expected}', found '{found}'"),
+    _t("specialty-duplicate", "error", "专业重复", "Specialty listed twice",
+       "专业代码“{found}”重复出现（另见第 {other} 行）", "the code '{found}' appears twice (see also row {other})"),
+    _t("specialty-sum-mismatch", "warning", "分专业合计与全校数不符", "Specialty rows do not add up",
+       "各专业“{label}”合计为 {found}，与全校填报的 {expected} 不一致",
+       "the specialties' '{label}' add up to {found}, but the school total is {expected}"),
+    _t("cross-field", "error", "数据之间相互矛盾", "Values contradict each other",
+       "{rule_zh}：{left_label} 为 {found}，{right_label} 为 {expected}",
+       "{rule_en}: {left_label_en} is {found}, {right_label_en} is {expected}"),
+)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one submitted file, at one place."""
+
+    severity: str
+    code: str
+    file: str
+    message_zh: str
+    message_en: str
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+    indicator: str | None = None
+    found: str | None = None
+    expected: str | None = None
+    rule: str | None = None
+
+    @property
+    def location(self) -> str:
+        """Where it is, as a person would write it: 师资队伍!C7, 专业设置 第5行, or the sheet."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        if self.sheet and self.row:
+            return f"{self.sheet}!{self.row}:{self.row}"
+        return self.sheet or ""
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["location"] = self.location
+        return data
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def make_finding(code: str, file: str, *, severity: str | None = None, sheet=None, cell=None,
+                 row=None, indicator=None, label="", label_en="", found=None, expected=None,
+                 rule=None, **params) -> Finding:
+    """A finding of a catalogue type, its messages filled from the given values."""
+    kind = CATALOGUE[code]
+    found_text, expected_text = _text(found), _text(expected)
+    values = {"found": found_text or "", "expected": expected_text or "", **params}
+    return Finding(
+        severity=severity or kind.severity,
+        code=code,
+        file=file,
+        sheet=sheet,
+        cell=cell,
+        row=row,
+        indicator=indicator,
+        found=found_text,
+        expected=expected_text,
+        rule=rule or code,
+        message_zh=kind.template_zh.format(label=label, **values),
+        message_en=kind.template_en.format(label=label_en or label, **values),
+    )

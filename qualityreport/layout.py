@@ -1,0 +1,52 @@
+"""Where things sit in the fill-in workbook: shared by the template writer and the reader."""
+
+import re
+import unicodedata
+
+INSTRUCTIONS_SHEET = "填报说明"
+META_SHEET = "_qualityreport"
+META_MARKER = "qualityreport-template"
+
+# Every data sheet: a title in row 1, column headers in row 2, data from row 3 (1-based rows).
+TITLE_ROW = 1
+HEADER_ROW = 2
+FIRST_DATA_ROW = 3
+
+# Form sheets: one indicator a row.
+FORM_HEADERS = ("指标", "单位", "填报值", "说明")
+FORM_LABEL_COL, FORM_UNIT_COL, FORM_VALUE_COL, FORM_NOTE_COL = 0, 1, 2, 3
+FORM_VALUE_ALIASES = ("填报值", "数值", "值", "数据", "填报数据")
+
+# Narrative sheet: one report section a row.
+NARRATIVE_HEADERS = ("章节", "内容", "写作提示")
+NARRATIVE_LABEL_COL, NARRATIVE_TEXT_COL, NARRATIVE_HINT_COL = 0, 1, 2
+
+# Rows of the hidden meta sheet: key in column A, value in column B.
+META_KEYS = ("marker", "spec_version", "year", "generated")
+
+_UNIT_SUFFIX = re.compile(r"[（(][^（()）]*[)）]$")
+_NOISE = re.compile(r"[\s“”\"'‘’*＊:：]")
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """1-based row and 0-based column to A1 notation."""
+    return f"{column_letter(col)}{row}"
+
+
+def label_key(text: str) -> str:
+    """A label as it is compared: NFKC, no spaces, quotes, stars or trailing unit in brackets."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    previous = None
+    while previous != text:
+        previous, text = text, _UNIT_SUFFIX.sub("", text).strip()
+    return _NOISE.sub("", text).lower()

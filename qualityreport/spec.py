@@ -1,0 +1,334 @@
+"""Load the YAML specs (indicators, rules) into frozen dataclasses, naming file and key on error."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SpecError
+from .resources import specs_dir
+
+VALUE_TYPES = ("integer", "number", "string")
+SHEET_LAYOUTS = ("form", "table", "narrative")
+RULE_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
+SEVERITIES = ("error", "warning")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    id: str
+    name: str
+    name_en: str
+    layout: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value a school types in: a form indicator, or a column of a table."""
+
+    id: str
+    name: str
+    name_en: str
+    type: str
+    unit: str = ""
+    required: bool = False
+    ge: float | None = None
+    le: float | None = None
+    isin: tuple[str, ...] = ()
+    str_matches: str | None = None
+    str_length_max: int | None = None
+    plausible_ge: float | None = None
+    plausible_le: float | None = None
+    definition: str = ""
+    aliases: tuple[str, ...] = ()
+    sheet: str = ""  # form indicators only
+    sums_to: str | None = None  # table columns: the school total the rows add up to
+    catalog: str | None = None  # table columns: catalog level the code must be in
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in ("integer", "number")
+
+    def label(self, lang: str = "zh") -> str:
+        """The label printed in the workbook: name with its unit."""
+        name = self.name if lang == "zh" else self.name_en
+        return f"{name}（{self.unit}）" if self.unit and lang == "zh" else (
+            f"{name} ({self.unit})" if self.unit else name
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    sheet: str
+    name: str
+    name_en: str
+    max_rows: int
+    key: str
+    columns: tuple[Field, ...]
+
+    def column(self, column_id: str) -> Field:
+        return next(c for c in self.columns if c.id == column_id)
+
+
+@dataclass(frozen=True)
+class Narrative:
+    id: str
+    name: str
+    name_en: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A ratio of sums of submitted indicators, computed in the database views."""
+
+    id: str
+    name: str
+    name_en: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    unit: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule: sum(left) op sum(right)."""
+
+    id: str
+    left: tuple[str, ...]
+    op: str
+    right: tuple[str, ...]
+    severity: str
+    message_zh: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    version: str
+    reporting_period: str
+    sheets: tuple[Sheet, ...]
+    indicators: tuple[Field, ...]
+    tables: tuple[Table, ...]
+    narratives: tuple[Narrative, ...]
+    derived: tuple[Derived, ...]
+    rules: tuple[Rule, ...]
+    directory: Path = field(compare=False)
+
+    @cached_property
+    def indicator_by_id(self) -> dict[str, Field]:
+        return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def sheet_by_id(self) -> dict[str, Sheet]:
+        return {s.id: s for s in self.sheets}
+
+    def sheet_of(self, layout: str) -> Sheet:
+        return next(s for s in self.sheets if s.layout == layout)
+
+    def indicators_on(self, sheet_id: str) -> tuple[Field, ...]:
+        return tuple(i for i in self.indicators if i.sheet == sheet_id)
+
+    @property
+    def specialties(self) -> Table:
+        return self.tables[0]
+
+
+class _Reader:
+    """Typed access to a YAML mapping that reports the file and key path of what is wrong."""
+
+    def __init__(self, path: Path, data: Any, key: str = ""):
+        self.path, self.data, self.key = path, data, key
+        if not isinstance(data, dict):
+            self.fail("must be a mapping")
+
+    def fail(self, problem: str, key: str | None = None):
+        raise SpecError(self.path, self.key if key is None else key, problem)
+
+    def _at(self, name: str) -> str:
+        return f"{self.key}.{name}" if self.key else name
+
+    def get(self, name: str, kind: type | tuple, default: Any = ..., choices=None) -> Any:
+        if name not in self.data or self.data[name] is None:
+            if default is ...:
+                self.fail("is required", self._at(name))
+            return default
+        value = self.data[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            expected = {str: "a string", float: "a number", int: "a whole number",
+                        bool: "true or false", list: "a list", dict: "a mapping"}
+            self.fail(f"must be {expected.get(kind, kind)}", self._at(name))
+        if choices is not None and value not in choices:
+            self.fail(f"must be one of {', '.join(choices)}", self._at(name))
+        return value
+
+    def items(self, name: str) -> list[_Reader]:
+        values = self.get(name, list, default=[])
+        return [_Reader(self.path, v, f"{self._at(name)}[{i}]") for i, v in enumerate(values)]
+
+    def child(self, name: str) -> _Reader | None:
+        if self.data.get(name) is None:
+            return None
+        return _Reader(self.path, self.data[name], self._at(name))
+
+    def ident(self, name: str = "id") -> str:
+        value = self.get(name, str)
+        if not _ID.match(value):
+            self.fail("must be snake_case letters, digits and underscores", self._at(name))
+        return value
+
+
+def _read_yaml(path: Path, kind: str) -> _Reader:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(path, "", f"cannot be read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        raise SpecError(path, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    reader = _Reader(path, data)
+    reader.get("kind", str, choices=(kind,))
+    return reader
+
+
+def _field(r: _Reader, *, with_sheet: bool) -> Field:
+    value_type = r.get("type", str, choices=VALUE_TYPES)
+    isin = tuple(str(v) for v in r.get("isin", list, default=[]))
+    pattern = r.get("str_matches", str, default=None)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            r.fail(f"is not a valid regular expression ({exc})", r._at("str_matches"))
+    length = r.child("str_length")
+    plausible = r.child("plausible")
+    ge = r.get("ge", float, default=None)
+    le = r.get("le", float, default=None)
+    if ge is not None and le is not None and ge > le:
+        r.fail("ge must not be greater than le", r._at("le"))
+    return Field(
+        id=r.ident(),
+        name=r.get("name", str),
+        name_en=r.get("name_en", str),
+        type=value_type,
+        unit=r.get("unit", str, default=""),
+        required=r.get("required", bool, default=False),
+        ge=ge,
+        le=le,
+        isin=isin,
+        str_matches=pattern,
+        str_length_max=length.get("max", int) if length else None,
+        plausible_ge=plausible.get("ge", float, default=None) if plausible else None,
+        plausible_le=plausible.get("le", float, default=None) if plausible else None,
+        definition=r.get("definition", str, default=""),
+        aliases=tuple(str(a) for a in r.get("aliases", list, default=[])),
+        sheet=r.get("sheet", str) if with_sheet else "",
+        sums_to=None if with_sheet else r.get("sums_to", str, default=None),
+        catalog=None if with_sheet else r.get("catalog", str, default=None),
+    )
+
+
+def _terms(r: _Reader, name: str) -> tuple[str, ...]:
+    text = r.get(name, str)
+    terms = tuple(t.strip() for t in text.split("+"))
+    if not all(_ID.match(t) for t in terms):
+        r.fail("must be an indicator id or a sum of them (a + b)", r._at(name))
+    return terms
+
+
+def _check_references(path: Path, spec_parts: dict, rules_path: Path, rules: tuple[Rule, ...]):
+    known = {i.id for i in spec_parts["indicators"]}
+    sheets = {s.id: s for s in spec_parts["sheets"]}
+    for i, indicator in enumerate(spec_parts["indicators"]):
+        if indicator.sheet not in sheets or sheets[indicator.sheet].layout != "form":
+            raise SpecError(path, f"indicators[{i}].sheet", f"'{indicator.sheet}' is not a form sheet")
+    seen: set[str] = set()
+    for i, indicator in enumerate(spec_parts["indicators"]):
+        if indicator.id in seen:
+            raise SpecError(path, f"indicators[{i}].id", f"'{indicator.id}' is defined twice")
+        seen.add(indicator.id)
+    for t, table in enumerate(spec_parts["tables"]):
+        if table.sheet not in sheets or sheets[table.sheet].layout != "table":
+            raise SpecError(path, f"tables[{t}].sheet", f"'{table.sheet}' is not a table sheet")
+        for c, column in enumerate(table.columns):
+            if column.sums_to and column.sums_to not in known:
+                raise SpecError(path, f"tables[{t}].columns[{c}].sums_to",
+                                f"unknown indicator '{column.sums_to}'")
+    for d, derived in enumerate(spec_parts["derived"]):
+        for term in derived.numerator + derived.denominator:
+            if term not in known:
+                raise SpecError(path, f"derived[{d}]", f"unknown indicator '{term}'")
+    for r, rule in enumerate(rules):
+        for term in rule.left + rule.right:
+            if term not in known:
+                raise SpecError(rules_path, f"rules[{r}]", f"unknown indicator '{term}'")
+    for layout in SHEET_LAYOUTS:
+        if not any(s.layout == layout for s in spec_parts["sheets"]):
+            raise SpecError(path, "sheets", f"needs a sheet with layout '{layout}'")
+
+
+def load_spec(directory: str | Path | None = None) -> Spec:
+    """Read indicators.yaml and rules.yaml from a specs directory (the shipped one by default)."""
+    directory = Path(directory) if directory else specs_dir()
+    path = directory / "indicators.yaml"
+    root = _read_yaml(path, "qualityreport/indicators")
+    parts = {
+        "sheets": tuple(
+            Sheet(s.ident(), s.get("name", str), s.get("name_en", str),
+                  s.get("layout", str, choices=SHEET_LAYOUTS))
+            for s in root.items("sheets")
+        ),
+        "indicators": tuple(_field(r, with_sheet=True) for r in root.items("indicators")),
+        "tables": tuple(
+            Table(
+                id=t.ident(), sheet=t.get("sheet", str), name=t.get("name", str),
+                name_en=t.get("name_en", str), max_rows=t.get("max_rows", int, default=2000),
+                key=t.get("key", str),
+                columns=tuple(_field(c, with_sheet=False) for c in t.items("columns")),
+            )
+            for t in root.items("tables")
+        ),
+        "narratives": tuple(
+            Narrative(n.ident(), n.get("name", str), n.get("name_en", str),
+                      n.get("definition", str, default=""))
+            for n in root.items("narratives")
+        ),
+        "derived": tuple(
+            Derived(d.ident(), d.get("name", str), d.get("name_en", str), _terms(d, "numerator"),
+                    _terms(d, "denominator"), d.get("unit", str), d.get("definition", str, default=""))
+            for d in root.items("derived")
+        ),
+    }
+    if not parts["tables"]:
+        root.fail("needs at least one table (the specialties)", "tables")
+    rules_path = directory / "rules.yaml"
+    rules_root = _read_yaml(rules_path, "qualityreport/rules")
+    rules = []
+    for r in rules_root.items("rules"):
+        message = r.child("message") or r.fail("is required", r._at("message"))
+        rules.append(Rule(
+            id=r.get("id", str), left=_terms(r, "left"), op=r.get("op", str, choices=RULE_OPS),
+            right=_terms(r, "right"), severity=r.get("severity", str, choices=SEVERITIES),
+            message_zh=message.get("zh", str), message_en=message.get("en", str),
+        ))
+    _check_references(path, parts, rules_path, tuple(rules))
+    return Spec(
+        version=str(root.get("version", (str, int, float))),
+        reporting_period=root.get("reporting_period", str, default=""),
+        rules=tuple(rules),
+        directory=directory,
+        **parts,
+    )

@@ -81,7 +81,7 @@ CATALOGUE: dict[str, FindingType] = {t.code: t for t in (
     _t("value-not-allowed", "error", "不在可选范围内", "Not an allowed value",
        "“{label}”只能填 {expected}，填写的是“{found}”", "'{label}' must be one of {expected}, found '{found}'"),
     _t("value-pattern-mismatch", "error", "格式不正确", "Wrong format",
-       "“{label}”格式不正确：“{found}”（{rule}）", "'{label}' has the wrong format: '{found}' ({rule_en})"),
+       "“{label}”格式不正确：“{found}”。{hint}", "'{label}' has the wrong format: '{found}'"),
     _t("value-too-long", "error", "文字过长", "Text too long",
        "“{label}”不能超过 {expected} 个字", "'{label}' cannot be longer than {expected} characters"),
     _t("value-normalised", "info", "已规范读取", "Value normalised",

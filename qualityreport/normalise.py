@@ -1,0 +1,101 @@
+"""Turn what people type into cells (全角数字, "1,234", "45%", "——") into values, saying how."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# What schools write for "none": read as 0 in a count, as empty in text.
+NONE_MARKERS = frozenset({"无", "——", "—", "--", "-", "－", "/", "／", "空", "暂无", "没有"})
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# Bidirectional marks and zero-width characters: invisible, and they break matching.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A cell's value, or the finding code that says why there is none.
+
+    how/how_en say what was changed to read it (empty when the text was already clean).
+    """
+
+    value: object = None
+    problem: str | None = None
+    how: tuple[str, ...] = ()
+    how_en: tuple[str, ...] = ()
+
+
+def _clean_text(text: str) -> tuple[str, list[str], list[str]]:
+    how, how_en = [], []
+    cleaned = _CONTROL.sub("", _INVISIBLE.sub("", text))
+    if cleaned != text:
+        how.append("去掉不可见字符")
+        how_en.append("removed invisible characters")
+    stripped = cleaned.strip(" \t\r\n\u3000\xa0")
+    if stripped != cleaned and stripped:
+        how.append("去掉首尾空格")
+        how_en.append("trimmed spaces")
+    return stripped, how, how_en
+
+
+def normalise_number(text: str | None, *, integer: bool, unit: str = "") -> Normalised:
+    """Read a number from cell text; integer=True for counts."""
+    if text is None:
+        return Normalised()
+    value, how, how_en = _clean_text(text)
+    if not value:
+        return Normalised()
+    width = unicodedata.normalize("NFKC", value)
+    if width != value:
+        how.append("全角字符按半角读取")
+        how_en.append("full-width characters read as half-width")
+        value = width
+    value = value.replace(" ", "")
+    if value in NONE_MARKERS:
+        how.append(f"“{value}”按0读取")
+        how_en.append(f"'{value}' read as 0")
+        return Normalised(0, None, tuple(how), tuple(how_en))
+    if value.endswith("%"):
+        return Normalised(problem="value-percent-in-count" if integer else "value-not-number")
+    if unit and value.endswith(unit) and len(value) > len(unit):
+        value = value[: -len(unit)]
+        how.append(f"去掉单位“{unit}”")
+        how_en.append(f"removed the unit '{unit}'")
+    if _GROUPED.match(value):
+        value = value.replace(",", "")
+        how.append("去掉千位分隔符")
+        how_en.append("removed thousands separators")
+    if not _NUMBER.match(value):
+        return Normalised(problem="value-not-number")
+    number = float(value)
+    if not math.isfinite(number):
+        return Normalised(problem="value-not-number")
+    if integer:
+        if abs(number - round(number)) > 1e-9:
+            return Normalised(problem="value-not-integer")
+        return Normalised(int(round(number)), None, tuple(how), tuple(how_en))
+    return Normalised(int(number) if number.is_integer() and abs(number) < 2**53 else number,
+                      None, tuple(how), tuple(how_en))
+
+
+def normalise_text(text: str | None, *, digits: bool = False) -> Normalised:
+    """Read a text cell; digits=True turns full-width digits of a code into ASCII."""
+    if text is None:
+        return Normalised()
+    value, how, how_en = _clean_text(text)
+    if not value or value in NONE_MARKERS:
+        return Normalised(None, None, tuple(how), tuple(how_en))
+    if digits:
+        width = unicodedata.normalize("NFKC", value)
+        if width != value:
+            how.append("全角数字按半角读取")
+            how_en.append("full-width digits read as half-width")
+            value = width
+        if value.endswith(".0") and value[:-2].isdigit():
+            # A code typed into a number cell comes back from Excel as 7102010.0-style text.
+            value = value[:-2]
+    return Normalised(value, None, tuple(how), tuple(how_en))

@@ -1,0 +1,118 @@
+"""`qualityreport validate`: check workbooks and print every finding with its cell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import lang_option, one_line_errors, specs_option
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--annotate", type=click.Path(), default=None,
+              help="Write a copy of the workbook with bad cells marked (a directory for many files).")
+@click.option("--details/--summary", default=None,
+              help="List every finding, or one line a file (default: details for one file).")
+@lang_option
+@specs_option
+@one_line_errors
+def validate_command(paths, output_format, output, annotate, details, lang, specs_dir):
+    """校验填报文件 / Check workbooks (files or directories) cell by cell.
+
+    Exit code 0: all valid; 1: errors found; 2: a file could not be read.
+    """
+    from ..findings_output import (
+        exit_code,
+        finding_lines,
+        summary_line,
+        to_html,
+        to_json,
+        totals_line,
+    )
+    from ..spec import load_spec
+    from ..validate import expand_paths, validate_workbook
+
+    spec = load_spec(specs_dir)
+    files = expand_paths(paths)
+    if not files:
+        raise click.UsageError("没有找到工作簿 / no workbooks found in the given paths")
+    show_details = details if details is not None else len(files) == 1
+    results = []
+    interactive = output_format == "text" and output is None
+    with _progress(len(files), enabled=len(files) > 1) as advance:
+        for file in files:
+            result = validate_workbook(file, spec)
+            results.append(result)
+            if interactive:
+                _echo_result(result, lang, show_details, summary_line, finding_lines)
+            advance()
+    if annotate:
+        _annotate(results, Path(annotate), lang)
+    if output_format == "json":
+        _emit(to_json(results, spec.version), output)
+    elif output_format == "html":
+        _emit(to_html(results, spec.version, lang), output)
+    elif output is not None:
+        lines = []
+        for result in results:
+            lines.append(summary_line(result, lang))
+            lines.extend(finding_lines(result, lang) if show_details else [])
+        lines.append(totals_line(results, lang))
+        _emit("\n".join(lines) + "\n", output)
+    else:
+        click.echo(totals_line(results, lang))
+    sys.exit(exit_code(results))
+
+
+def _echo_result(result, lang, show_details, summary_line, finding_lines):
+    click.secho(summary_line(result, lang), fg="green" if result.valid else "red")
+    if show_details or not result.usable:
+        for line in finding_lines(result, lang):
+            click.echo(line)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"已写出 / written: {output}", err=True)
+
+
+def _annotate(results, target: Path, lang: str) -> None:
+    from ..annotate import annotate_workbook
+
+    many = len(results) > 1 or target.is_dir() or not target.suffix
+    for result in results:
+        output = target / f"{Path(result.file).stem}.annotated.xlsx" if many else target
+        annotate_workbook(result, output, lang)
+        click.echo(f"已标注 / annotated: {output}", err=True)
+
+
+class _progress:
+    """A progress bar on standard error for many files; nothing for one."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled, self.bar = total, enabled and sys.stderr.isatty(), None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task("校验 / validating", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()

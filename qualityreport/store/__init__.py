@@ -1,0 +1,43 @@
+"""The DuckDB store: versioned schema, one-transaction ingest, history, completeness and views."""
+
+from .ingest import IngestOutcome, IngestReport, ingest, ingest_iter, ingest_paths
+from .queries import (
+    ExpectedSchool,
+    MissingSchool,
+    StatusReport,
+    SubmissionRecord,
+    SubmittedSchool,
+    history,
+    latest_year,
+    load_school_list,
+    query,
+    register_expected_schools,
+    schools_expected,
+    status,
+)
+from .schema import SCHEMA_VERSION, Store, open_store
+from .views import __doc__ as VIEWS_DOC
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "VIEWS_DOC",
+    "ExpectedSchool",
+    "IngestOutcome",
+    "IngestReport",
+    "MissingSchool",
+    "StatusReport",
+    "Store",
+    "SubmissionRecord",
+    "SubmittedSchool",
+    "history",
+    "ingest",
+    "ingest_iter",
+    "ingest_paths",
+    "latest_year",
+    "load_school_list",
+    "open_store",
+    "query",
+    "register_expected_schools",
+    "schools_expected",
+    "status",
+]

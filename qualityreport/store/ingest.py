@@ -1,0 +1,330 @@
+"""Store validation results: one transaction per workbook, new versions supersede old ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import StoreError
+from ..records import Submission, ValidationResult
+from .schema import Store, quote
+
+OUTCOMES = ("accepted", "unchanged", "superseded-previous", "rejected")
+_POLARS_TYPES = {"integer": pl.Int64, "number": pl.Float64, "string": pl.String}
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one workbook."""
+
+    file: str
+    school_code: str | None
+    year: int | None
+    outcome: str  # one of OUTCOMES
+    version: int | None
+    errors: int
+    warnings: int
+    submission_id: int | None = None
+
+    @property
+    def stored(self) -> bool:
+        return self.outcome in ("accepted", "superseded-previous")
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "school_code": self.school_code,
+            "year": self.year,
+            "outcome": self.outcome,
+            "version": self.version,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "submission_id": self.submission_id,
+        }
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    outcomes: tuple[IngestOutcome, ...]
+
+    def count(self, outcome: str) -> int:
+        return sum(o.outcome == outcome for o in self.outcomes)
+
+    @property
+    def rejected(self) -> int:
+        return self.count("rejected")
+
+    def to_dict(self) -> dict:
+        return {
+            "files": len(self.outcomes),
+            "counts": {o: self.count(o) for o in OUTCOMES},
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def _values_frame(submission_id: int, submission: Submission) -> pl.DataFrame:
+    cells = list(submission.values.values())
+    return pl.DataFrame(
+        {
+            "submission_id": [submission_id] * len(cells),
+            "indicator_id": [c.indicator for c in cells],
+            "value_number": [_number(c.value) for c in cells],
+            "value_text": [
+                None if c.value is None or _number(c.value) is not None else str(c.value)
+                for c in cells
+            ],
+            "source_cell": [c.source for c in cells],
+        },
+        schema={
+            "submission_id": pl.Int64,
+            "indicator_id": pl.String,
+            "value_number": pl.Float64,
+            "value_text": pl.String,
+            "source_cell": pl.String,
+        },
+    )
+
+
+def _specialties_frame(store: Store, submission_id: int, submission: Submission) -> pl.DataFrame:
+    columns = store.spec.specialties.columns
+    rows = submission.specialties
+    data = {"submission_id": [submission_id] * len(rows), "row_number": [r.row for r in rows]}
+    schema = {"submission_id": pl.Int64, "row_number": pl.Int32}
+    for column in columns:
+        data[column.id] = [r.values.get(column.id) for r in rows]
+        schema[column.id] = _POLARS_TYPES[column.type]
+    # strict: a value of the wrong type is a bug upstream, and must abort this workbook's transaction
+    return pl.DataFrame(data, schema=schema, strict=True)
+
+
+def _narratives_frame(submission_id: int, submission: Submission) -> pl.DataFrame:
+    items = list(submission.narratives.items())
+    return pl.DataFrame(
+        {
+            "submission_id": [submission_id] * len(items),
+            "section_id": [k for k, _ in items],
+            "text": [v for _, v in items],
+        },
+        schema={"submission_id": pl.Int64, "section_id": pl.String, "text": pl.String},
+    )
+
+
+def _findings_frame(submission_id: int, result: ValidationResult) -> pl.DataFrame:
+    found = result.findings
+    return pl.DataFrame(
+        {
+            "submission_id": [submission_id] * len(found),
+            "severity": [f.severity for f in found],
+            "code": [f.code for f in found],
+            "rule": [f.rule for f in found],
+            "sheet": [f.sheet for f in found],
+            "cell": [f.cell for f in found],
+            "row_number": [f.row for f in found],
+            "indicator": [f.indicator for f in found],
+            "found": [f.found for f in found],
+            "expected": [f.expected for f in found],
+            "message_zh": [f.message_zh for f in found],
+            "message_en": [f.message_en for f in found],
+        },
+        schema={
+            "submission_id": pl.Int64,
+            "severity": pl.String,
+            "code": pl.String,
+            "rule": pl.String,
+            "sheet": pl.String,
+            "cell": pl.String,
+            "row_number": pl.Int32,
+            "indicator": pl.String,
+            "found": pl.String,
+            "expected": pl.String,
+            "message_zh": pl.String,
+            "message_en": pl.String,
+        },
+    )
+
+
+def _append(store: Store, table: str, frame: pl.DataFrame) -> None:
+    if frame.is_empty():
+        return
+    name = f"_incoming_{table}"
+    store.con.register(name, frame.to_arrow())
+    try:
+        columns = ", ".join(quote(c) for c in frame.columns)
+        store.con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name}")
+    finally:
+        store.con.unregister(name)
+
+
+def _insert_submission(
+    store: Store, result: ValidationResult, status: str, version: int | None
+) -> int:
+    submission = result.submission
+    submission_id = store.scalar("SELECT nextval('submission_id_seq')")
+    path = Path(result.file)
+    store.con.execute(
+        "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?)",
+        [
+            submission_id,
+            str(submission.school_code) if submission and submission.school_code else None,
+            _year(submission),
+            version,
+            path.name,
+            str(path),
+            submission.sha256 if submission else None,
+            status,
+            submission.spec_version if submission else store.spec.version,
+            submission.template_version if submission else None,
+            result.errors,
+            result.warnings,
+        ],
+    )
+    return submission_id
+
+
+def _year(submission: Submission | None) -> int | None:
+    year = submission.year if submission else None
+    try:
+        return int(year) if year is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _insert_values(store: Store, submission_id: int, submission: Submission) -> None:
+    _append(store, "indicator_values", _values_frame(submission_id, submission))
+    _append(store, "specialties", _specialties_frame(store, submission_id, submission))
+    _append(store, "narratives", _narratives_frame(submission_id, submission))
+
+
+def _upsert_school(store: Store, submission: Submission) -> None:
+    year = _year(submission)
+    store.con.execute(
+        """INSERT INTO schools VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)
+           ON CONFLICT (school_code) DO UPDATE SET
+             school_name = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
+                                THEN excluded.school_name ELSE schools.school_name END,
+             county = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
+                           THEN excluded.county ELSE schools.county END,
+             operator_type = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
+                                  THEN excluded.operator_type ELSE schools.operator_type END,
+             school_category = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
+                                    THEN excluded.school_category ELSE schools.school_category END,
+             discipline_type = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
+                                    THEN excluded.discipline_type ELSE schools.discipline_type END,
+             first_year = least(coalesce(schools.first_year, excluded.first_year), excluded.first_year),
+             last_year = greatest(coalesce(schools.last_year, excluded.last_year), excluded.last_year)""",
+        [
+            str(submission.school_code),
+            submission.school_name,
+            submission.value("county"),
+            submission.value("operator_type"),
+            submission.value("school_category"),
+            submission.value("discipline_type"),
+            year,
+            year,
+        ],
+    )
+
+
+def _accepted(result: ValidationResult, allow_warnings: bool) -> bool:
+    if not result.valid or (result.warnings and not allow_warnings):
+        return False
+    submission = result.submission
+    return bool(submission.school_code) and _year(submission) is not None
+
+
+def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) -> IngestOutcome:
+    submission = result.submission
+    school_code = str(submission.school_code) if submission and submission.school_code else None
+    year = _year(submission)
+
+    def outcome(kind: str, version: int | None, submission_id: int | None) -> IngestOutcome:
+        return IngestOutcome(
+            result.file,
+            school_code,
+            year,
+            kind,
+            version,
+            result.errors,
+            result.warnings,
+            submission_id,
+        )
+
+    if not _accepted(result, allow_warnings):
+        submission_id = _insert_submission(store, result, "rejected", None)
+        _append(store, "findings", _findings_frame(submission_id, result))
+        return outcome("rejected", None, submission_id)
+
+    current = store.rows(
+        """SELECT submission_id, version, sha256 FROM submissions
+           WHERE school_code = ? AND year = ? AND status = 'accepted'""",
+        [school_code, year],
+    )
+    if current and current[0][2] == submission.sha256:
+        return outcome("unchanged", current[0][1], current[0][0])
+    version = (
+        store.scalar(
+            "SELECT max(version) FROM submissions WHERE school_code = ? AND year = ?",
+            [school_code, year],
+        )
+        or 0
+    ) + 1
+    if current:
+        store.con.execute(
+            "UPDATE submissions SET status = 'superseded' WHERE submission_id = ?", [current[0][0]]
+        )
+    submission_id = _insert_submission(store, result, "accepted", version)
+    _insert_values(store, submission_id, submission)
+    _append(store, "findings", _findings_frame(submission_id, result))
+    _upsert_school(store, submission)
+    return outcome("superseded-previous" if current else "accepted", version, submission_id)
+
+
+def ingest_iter(
+    store: Store, results: Iterable[ValidationResult], *, allow_warnings: bool = False
+) -> Iterator[IngestOutcome]:
+    """Store each result in its own transaction and yield what happened, as it happens."""
+    if store.read_only:
+        raise StoreError(f"数据库以只读方式打开 / database opened read-only: {store.path}")
+    for result in results:
+        store.con.execute("BEGIN TRANSACTION")
+        try:
+            outcome = _ingest_one(store, result, allow_warnings)
+            store.con.execute("COMMIT")
+        except Exception as exc:
+            store.con.execute("ROLLBACK")
+            if isinstance(exc, StoreError):
+                raise
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(
+                f"入库失败，已回滚 / ingest failed and was rolled back: {result.file}: {detail}"
+            ) from exc
+        yield outcome
+
+
+def ingest(
+    store: Store, results: Iterable[ValidationResult], *, allow_warnings: bool = False
+) -> IngestReport:
+    """Store validation results; valid ones (without warnings unless allowed) are accepted."""
+    return IngestReport(tuple(ingest_iter(store, results, allow_warnings=allow_warnings)))
+
+
+def ingest_paths(
+    db_path: str | Path, paths: Iterable[str | Path], spec, allow_warnings: bool = False
+) -> IngestReport:
+    """Validate workbooks (directories are expanded) and store them in the database at db_path."""
+    from ..validate import validate_paths
+    from .schema import open_store
+
+    with open_store(db_path, spec) as store:
+        return ingest(store, validate_paths(list(paths), spec), allow_warnings=allow_warnings)

@@ -1,0 +1,298 @@
+"""Read the store: a school's history, completeness of a year, and read-only SQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from ..errors import InputError, StoreError
+from .schema import Store
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One row of a school's history."""
+
+    submission_id: int
+    school_code: str | None
+    school_name: str | None
+    year: int | None
+    version: int | None
+    status: str
+    file_name: str
+    sha256: str | None
+    ingested_at: dt.datetime
+    errors: int
+    warnings: int
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "ingested_at": self.ingested_at.isoformat(sep=" ")}
+
+
+@dataclass(frozen=True)
+class ExpectedSchool:
+    """A school that ought to submit: from a school list, or known from earlier years."""
+
+    school_code: str | None
+    school_name: str | None
+    county: str | None = None
+    source: str = "school-list"  # school-list | earlier-years
+
+
+@dataclass(frozen=True)
+class SubmittedSchool:
+    school_code: str
+    school_name: str | None
+    county: str | None
+    version: int
+    ingested_at: dt.datetime
+    warnings: int
+    expected: bool
+
+
+@dataclass(frozen=True)
+class MissingSchool:
+    school_code: str | None
+    school_name: str | None
+    county: str | None
+    source: str
+    rejected: int  # files of this school and year that were rejected
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    year: int | None
+    submitted: tuple[SubmittedSchool, ...]
+    missing: tuple[MissingSchool, ...]
+
+    @property
+    def expected(self) -> int:
+        return sum(s.expected for s in self.submitted) + len(self.missing)
+
+    @property
+    def received(self) -> int:
+        return sum(s.expected for s in self.submitted)
+
+    @property
+    def share(self) -> float | None:
+        return self.received / self.expected if self.expected else None
+
+    def to_dict(self) -> dict:
+        return {
+            "year": self.year,
+            "expected": self.expected,
+            "received": self.received,
+            "share": self.share,
+            "submitted": [
+                {**s.__dict__, "ingested_at": s.ingested_at.isoformat(sep=" ")}
+                for s in self.submitted
+            ],
+            "missing": [m.__dict__ for m in self.missing],
+        }
+
+
+def history(store: Store, school: str) -> list[SubmissionRecord]:
+    """Every submission of one school (by code, or by any name it submitted under), oldest first."""
+    codes = [
+        r[0]
+        for r in store.rows(
+            """SELECT DISTINCT school_code FROM submission_log
+           WHERE school_code = ? OR school_name = ?
+           UNION SELECT school_code FROM schools WHERE school_name = ?""",
+            [school, school, school],
+        )
+        if r[0]
+    ]
+    if not codes:
+        return []
+    rows = store.rows(
+        """SELECT submission_id, school_code, school_name, year, version, status, file_name,
+                  sha256, ingested_at, errors, warnings
+           FROM submission_log WHERE list_contains(?, school_code)
+           ORDER BY year, submission_id""",
+        [codes],
+    )
+    return [SubmissionRecord(*r) for r in rows]
+
+
+def latest_year(store: Store) -> int | None:
+    return store.scalar("SELECT max(year) FROM school_year")
+
+
+def _pick(row: dict, *names: str) -> str | None:
+    for name in names:
+        value = row.get(name)
+        if value not in (None, ""):
+            return str(value).strip()
+    return None
+
+
+def _school(item, path: Path, key: str) -> ExpectedSchool:
+    if isinstance(item, str | int):
+        text = str(item).strip()
+        return ExpectedSchool(text if text.isdigit() else None, None if text.isdigit() else text)
+    if not isinstance(item, dict):
+        raise InputError(f"{path}: {key}: must be a school name, code or mapping")
+    school = ExpectedSchool(
+        _pick(item, "school_code", "code", "学校标识码"),
+        _pick(item, "school_name", "name", "学校名称"),
+        _pick(item, "county", "所属县(市、区)", "所属县区"),
+    )
+    if not school.school_code and not school.school_name:
+        raise InputError(f"{path}: {key}: needs school_code or school_name")
+    return school
+
+
+def load_school_list(path: str | Path) -> tuple[ExpectedSchool, ...]:
+    """Expected schools from a CSV (school_code/school_name columns) or a YAML list.
+
+    YAML may be a list, or a mapping with the list under `schools` or `expected_schools`
+    (such as a city parameters file); items are names, codes, or mappings with
+    school_code / school_name / county.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"学校名单不存在 / school list not found: {path}")
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(text.splitlines()))
+        return tuple(_school(r, path, f"row {i + 2}") for i, r in enumerate(rows))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: is not valid YAML ({exc})") from None
+    key = ""
+    if isinstance(data, dict):
+        key = next((k for k in ("schools", "expected_schools") if k in data), "")
+        data = data.get(key) if key else None
+    if not isinstance(data, list):
+        raise InputError(f"{path}: needs a list of schools (or a `schools:` key)")
+    return tuple(_school(item, path, f"{key or 'list'}[{i}]") for i, item in enumerate(data))
+
+
+def schools_expected(
+    store: Store, year: int, school_list: tuple[ExpectedSchool, ...] | None = None
+) -> list[ExpectedSchool]:
+    """Who should have submitted for a year: the list given, else flagged or earlier schools."""
+    known = store.rows("SELECT school_code, school_name, county, expected, first_year FROM schools")
+    by_code = {r[0]: r for r in known}
+    by_name = {r[1]: r for r in known if r[1]}
+    if school_list is not None:
+        resolved = []
+        for s in school_list:
+            row = by_code.get(s.school_code) or by_name.get(s.school_name)
+            resolved.append(
+                ExpectedSchool(
+                    row[0] if row else s.school_code,
+                    s.school_name or (row[1] if row else None),
+                    s.county or (row[2] if row else None),
+                    "school-list",
+                )
+            )
+        return resolved
+    return [
+        ExpectedSchool(code, name, county, "school-list" if flagged else "earlier-years")
+        for code, name, county, flagged, first_year in known
+        if flagged or (first_year is not None and first_year < year)
+    ]
+
+
+def register_expected_schools(store: Store, schools: tuple[ExpectedSchool, ...]) -> None:
+    """Mark schools of a school list as expected, so status and completeness targets know them."""
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        for s in schools:
+            if s.school_code:
+                store.con.execute(
+                    """INSERT INTO schools (school_code, school_name, county, expected)
+                       VALUES (?, ?, ?, TRUE)
+                       ON CONFLICT (school_code) DO UPDATE SET expected = TRUE""",
+                    [s.school_code, s.school_name, s.county],
+                )
+            else:
+                store.con.execute(
+                    "UPDATE schools SET expected = TRUE WHERE school_name = ?", [s.school_name]
+                )
+        store.con.execute("COMMIT")
+    except Exception:
+        store.con.execute("ROLLBACK")
+        raise
+
+
+def status(
+    store: Store,
+    year: int | None = None,
+    expected_schools: tuple[ExpectedSchool, ...] | None = None,
+) -> StatusReport:
+    """Completeness of one year (the latest by default): who submitted, who is missing.
+
+    Expected are the schools given, else those flagged from a school list or known from an
+    earlier year.
+    """
+    year = year if year is not None else latest_year(store)
+    if year is None:
+        return StatusReport(None, (), ())
+    wanted = schools_expected(store, year, expected_schools)
+    wanted_codes = {s.school_code for s in wanted if s.school_code}
+    submitted_rows = store.rows(
+        """SELECT y.school_code, y.school_name, y.county, y.version, s.ingested_at, s.warnings
+           FROM school_year y JOIN submissions s USING (submission_id)
+           WHERE y.year = ? ORDER BY y.county, y.school_code""",
+        [year],
+    )
+    submitted = tuple(SubmittedSchool(*r, expected=r[0] in wanted_codes) for r in submitted_rows)
+    done = {s.school_code for s in submitted}
+    rejected = dict(
+        store.rows(
+            """SELECT school_code, count(*) FROM submissions
+           WHERE year = ? AND status = 'rejected' GROUP BY school_code""",
+            [year],
+        )
+    )
+    missing = tuple(
+        MissingSchool(
+            s.school_code, s.school_name, s.county, s.source, rejected.get(s.school_code, 0)
+        )
+        for s in wanted
+        if s.school_code not in done
+    )
+    return StatusReport(year, submitted, missing)
+
+
+def query(store: Store, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run one SELECT (or WITH … SELECT) and return its column names and rows; never writes."""
+    try:
+        statements = store.con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise StoreError(f"SQL 有误 / invalid SQL: {_first_line(exc)}") from None
+    if len(statements) != 1:
+        raise StoreError("只能执行一条查询语句 / exactly one statement, please")
+    if statements[0].type != duckdb.StatementType.SELECT:
+        raise StoreError(
+            f"只允许 SELECT/WITH 查询，数据库为只读 / only SELECT or WITH queries are allowed "
+            f"(got {statements[0].type.name})"
+        )
+    # A writable store still never keeps what a query did: it runs inside a rolled-back transaction.
+    guard = not store.read_only
+    if guard:
+        store.con.execute("BEGIN TRANSACTION")
+    try:
+        cursor = store.con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    except duckdb.Error as exc:
+        raise StoreError(f"查询失败 / query failed: {_first_line(exc)}") from None
+    finally:
+        if guard:
+            store.con.execute("ROLLBACK")
+    return columns, rows
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,205 @@
+"""The views other stages read (the public SQL surface), generated from the spec on every write-open.
+
+Views (ratios are fractions: 0.5 means 50 %; every ratio is NULL when its denominator is 0 or NULL):
+
+``school_year`` — one row per school and year, current accepted version only:
+    school_code, year, submission_id, version, school_name, county, operator_type,
+    school_category, discipline_type, then every numeric indicator of the spec (DOUBLE), then
+    every derived indicator (sum of numerator terms / sum of denominator terms), then
+    specialty_count (specialties whose status is not 撤销), specialties_adjusted (status 新增,
+    停招 or 撤销), specialty_adjustment_ratio (specialties_adjusted / the same school's
+    specialty_count of the year before; NULL without that year), previous_specialty_count.
+
+``specialty_year`` — one row per specialty of a current submission:
+    school_code, school_name, county, year, row_number, specialty_code, specialty_name, status,
+    category_code (first two digits), category_name (2021 catalog), enrolled, admitted,
+    graduates, employed, further_study, employed_in_field, employment_rate
+    ((employed + further_study) / graduates), in_field_employment_rate (employed_in_field /
+    employed).
+
+``county_year`` — per county and year; ``city_year`` — per year:
+    county (county_year only), year, schools, every numeric indicator summed, every derived
+    indicator as sum(numerator) / sum(denominator) over the schools reporting both (never an
+    average of school ratios), specialty_count, specialties_adjusted, specialty_adjustment_ratio;
+    city_year adds ``<derived id>_median``: the median of the school values.
+
+``narrative`` — school_code, year, section_id, text, section_name, position (current versions).
+
+``submission_log`` — every submission ever ingested: submission_id, school_code, school_name,
+    year, version, status (accepted | superseded | rejected), file_name, file_path, sha256,
+    ingested_at, spec_version, template_version, errors, warnings.
+
+``latest_target_results`` — the rows of ``target_results`` from the latest check run of each
+    (year, set_id, target_id).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ..spec import Derived, Spec
+from .schema import quote
+
+KEY_INDICATORS = ("school_code", "year")
+ADJUSTED_STATUSES = ("新增", "停招", "撤销")
+CLOSED_STATUS = "撤销"
+
+
+def attribute_ids(spec: Spec) -> list[str]:
+    """Text indicators carried in school_year next to the keys (name, county, categories)."""
+    return [i.id for i in spec.indicators if not i.is_numeric and i.id not in KEY_INDICATORS]
+
+
+def numeric_ids(spec: Spec) -> list[str]:
+    return [i.id for i in spec.indicators if i.is_numeric and i.id not in KEY_INDICATORS]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _terms(terms: tuple[str, ...], prefix: str = "") -> str:
+    return " + ".join(f"{prefix}{quote(t)}" for t in terms)
+
+
+def _ratio(d: Derived, prefix: str = "") -> str:
+    return f"({_terms(d.numerator, prefix)}) / NULLIF({_terms(d.denominator, prefix)}, 0)"
+
+
+def _summed_ratio(d: Derived) -> str:
+    # Only schools that report both sides count, so a missing denominator cannot inflate a rate.
+    num, den = _terms(d.numerator), _terms(d.denominator)
+    both = f"({num}) IS NOT NULL AND ({den}) IS NOT NULL"
+    return f"sum({num}) FILTER (WHERE {both}) / NULLIF(sum({den}) FILTER (WHERE {both}), 0)"
+
+
+def school_year_sql(spec: Spec) -> str:
+    attributes, numbers = attribute_ids(spec), numeric_ids(spec)
+    pivots = [
+        f"max(v.value_text) FILTER (WHERE v.indicator_id = {_literal(i)}) AS {quote(i)}"
+        for i in attributes
+    ] + [
+        f"max(v.value_number) FILTER (WHERE v.indicator_id = {_literal(i)}) AS {quote(i)}"
+        for i in numbers
+    ]
+    adjusted = ", ".join(_literal(s) for s in ADJUSTED_STATUSES)
+    columns = (
+        ["b.school_code", "b.year", "b.submission_id", "b.version"]
+        + [f"b.{quote(i)}" for i in attributes + numbers]
+        + [f"{_ratio(d, 'b.')} AS {quote(d.id)}" for d in spec.derived]
+        + [
+            "b.specialty_count",
+            "b.specialties_adjusted",
+            "b.specialties_adjusted / NULLIF(p.specialty_count, 0) AS specialty_adjustment_ratio",
+            "p.specialty_count AS previous_specialty_count",
+        ]
+    )
+    return f"""CREATE OR REPLACE VIEW school_year AS
+WITH current_submission AS (
+    SELECT submission_id, school_code, year, version FROM submissions WHERE status = 'accepted'
+), wide AS (
+    SELECT v.submission_id, {", ".join(pivots)}
+    FROM indicator_values v JOIN current_submission USING (submission_id)
+    GROUP BY v.submission_id
+), specialty_counts AS (
+    SELECT s.submission_id,
+           count(*) FILTER (WHERE coalesce(s.status, '') <> {_literal(CLOSED_STATUS)}) AS specialty_count,
+           count(*) FILTER (WHERE s.status IN ({adjusted})) AS specialties_adjusted
+    FROM specialties s JOIN current_submission USING (submission_id)
+    GROUP BY s.submission_id
+), base AS (
+    SELECT c.school_code, c.year, c.submission_id, c.version,
+           {", ".join(f"w.{quote(i)}" for i in attributes)},
+           {", ".join(f"CAST(w.{quote(i)} AS DOUBLE) AS {quote(i)}" for i in numbers)},
+           coalesce(sc.specialty_count, 0) AS specialty_count,
+           coalesce(sc.specialties_adjusted, 0) AS specialties_adjusted
+    FROM current_submission c
+    LEFT JOIN wide w USING (submission_id)
+    LEFT JOIN specialty_counts sc USING (submission_id)
+)
+SELECT {", ".join(columns)}
+FROM base b
+LEFT JOIN base p ON p.school_code = b.school_code AND p.year = b.year - 1"""
+
+
+def specialty_year_sql(spec: Spec) -> str:
+    table = spec.specialties
+    fixed = ("specialty_code", "specialty_name", "status")
+    known = {c.id for c in table.columns}
+    others = [c.id for c in table.columns if c.id not in fixed]
+    rates = []
+    if {"employed", "further_study", "graduates"} <= known:
+        rates.append("(s.employed + s.further_study) / NULLIF(s.graduates, 0) AS employment_rate")
+    if {"employed_in_field", "employed"} <= known:
+        rates.append("s.employed_in_field / NULLIF(s.employed, 0) AS in_field_employment_rate")
+    columns = (
+        ["y.school_code", "y.school_name", "y.county", "y.year", "s.row_number"]
+        + [f"s.{quote(c)}" for c in fixed if c in known]
+        + ["substr(s.specialty_code, 1, 2) AS category_code", "cat.category_name"]
+        + [f"s.{quote(c)}" for c in others]
+        + rates
+    )
+    return f"""CREATE OR REPLACE VIEW specialty_year AS
+SELECT {", ".join(columns)}
+FROM specialties s
+JOIN school_year y USING (submission_id)
+LEFT JOIN (
+    SELECT category_code, any_value(category_name) AS category_name
+    FROM specialty_catalog
+    WHERE item_level = 'CATEGORY' AND education_level = 'VOCATIONAL_SECONDARY'
+    GROUP BY category_code
+) cat ON cat.category_code = substr(s.specialty_code, 1, 2)"""
+
+
+def _aggregate_sql(spec: Spec, view: str, keys: list[str], medians: bool) -> str:
+    columns = list(keys) + ["count(*) AS schools"]
+    columns += [f"sum({quote(i)}) AS {quote(i)}" for i in numeric_ids(spec)]
+    columns += [f"{_summed_ratio(d)} AS {quote(d.id)}" for d in spec.derived]
+    columns += [
+        "sum(specialty_count) AS specialty_count",
+        "sum(specialties_adjusted) AS specialties_adjusted",
+        "sum(specialties_adjusted) FILTER (WHERE previous_specialty_count IS NOT NULL)"
+        " / NULLIF(sum(previous_specialty_count), 0) AS specialty_adjustment_ratio",
+    ]
+    if medians:
+        columns += [f"median({quote(d.id)}) AS {quote(d.id + '_median')}" for d in spec.derived]
+        columns.append("median(specialty_adjustment_ratio) AS specialty_adjustment_ratio_median")
+    return f"""CREATE OR REPLACE VIEW {view} AS
+SELECT {", ".join(columns)}
+FROM school_year
+GROUP BY {", ".join(keys)}"""
+
+
+NARRATIVE_SQL = """CREATE OR REPLACE VIEW narrative AS
+SELECT s.school_code, s.year, n.section_id, n.text, ns.name AS section_name, ns.position
+FROM narratives n
+JOIN submissions s ON s.submission_id = n.submission_id AND s.status = 'accepted'
+LEFT JOIN narrative_sections ns ON ns.section_id = n.section_id"""
+
+SUBMISSION_LOG_SQL = """CREATE OR REPLACE VIEW submission_log AS
+SELECT s.submission_id, s.school_code,
+       coalesce(
+           (SELECT max(v.value_text) FROM indicator_values v
+            WHERE v.submission_id = s.submission_id AND v.indicator_id = 'school_name'),
+           sc.school_name) AS school_name,
+       s.year, s.version, s.status, s.file_name, s.file_path, s.sha256, s.ingested_at,
+       s.spec_version, s.template_version, s.errors, s.warnings
+FROM submissions s
+LEFT JOIN schools sc ON sc.school_code = s.school_code"""
+
+LATEST_TARGET_RESULTS_SQL = """CREATE OR REPLACE VIEW latest_target_results AS
+SELECT * FROM target_results
+QUALIFY run_id = max(run_id) OVER (PARTITION BY year, set_id, target_id)"""
+
+
+def create_views(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
+    for sql in (
+        school_year_sql(spec),
+        specialty_year_sql(spec),
+        _aggregate_sql(spec, "county_year", ["county", "year"], medians=False),
+        _aggregate_sql(spec, "city_year", ["year"], medians=True),
+        NARRATIVE_SQL,
+        SUBMISSION_LOG_SQL,
+        LATEST_TARGET_RESULTS_SQL,
+    ):
+        con.execute(sql)

@@ -104,8 +104,9 @@ def check_file(path: Path, limits: Limits) -> None:
         raise UnreadableFile("file-not-workbook", "压缩包中没有工作簿 / the zip holds no workbook")
 
 
-_SHEET_ENTRY = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_RELATIONSHIP = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+_RELATIONSHIP_TAG = re.compile(r"<Relationship\b[^>]*>")
+_ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
 _FORMULA_CELL = re.compile(
     r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>.*?</f>)\s*(?:<v>(.*?)</v>)?', re.S)
 _MERGE = re.compile(r'<mergeCell\b[^>]*?ref="([^"]*)"')
@@ -127,9 +128,13 @@ def inspect_xlsx(path: Path, limits: Limits) -> dict[str, tuple[dict[str, str | 
         with zipfile.ZipFile(path) as archive:
             workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
             rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            targets = {rid: target for rid, target in _RELATIONSHIP.findall(rels)}
-            for name, rid in _SHEET_ENTRY.findall(workbook):
-                target = targets.get(rid, "")
+            targets = {}
+            for tag in _RELATIONSHIP_TAG.findall(rels):
+                attributes = dict(_ATTRIBUTE.findall(tag))
+                targets[attributes.get("Id")] = attributes.get("Target", "")
+            for tag in _SHEET_TAG.findall(workbook):
+                attributes = dict(_ATTRIBUTE.findall(tag))
+                name, target = attributes.get("name", ""), targets.get(attributes.get("r:id"), "")
                 member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 try:
                     info = archive.getinfo(member)

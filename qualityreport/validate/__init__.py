@@ -57,14 +57,17 @@ def _report_cell(report: _Findings, field: Field, sheet: Sheet, position: Positi
     if result.problem:
         report(result.problem, found=text.strip() if text else text, **where)
         return
+    if position.cell in sheet.formulas and sheet.formulas[position.cell] in (None, "", "0"):
+        # The formula's result was never saved: what was read is not what the school sees.
+        missing = result.value is None and field.required
+        report("value-formula-uncached", severity="error" if missing else "warning",
+               found=result.value if result.value is not None else "", **where)
+        return
     if result.value is None and field.required:
         report("value-missing", **where)
     if result.how:
         report("value-normalised", found=text, expected=result.value, how="，".join(result.how),
                how_en=", ".join(result.how_en), **where)
-    if position.cell in sheet.formulas and sheet.formulas[position.cell] in (None, "", "0"):
-        report("value-formula-uncached", found=result.value if result.value is not None else "",
-               **where)
 
 
 def _report_merged(report: _Findings, sheet: Sheet, first_data_row: int) -> None:

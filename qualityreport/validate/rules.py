@@ -98,7 +98,7 @@ def check_specialties(table: Table, rows: tuple[TableRow, ...], sheet: str,
         if name and "specialty_name" in columns and label_key(name) != label_key(entry.name):
             report("specialty-name-mismatch", sheet=sheet, row=row.row,
                    cell=cell_ref(row.row, columns["specialty_name"]), indicator="specialty_name",
-                   found=name, expected=entry.name, code=code)
+                   found=name, expected=entry.name, specialty_code=code)
 
 
 def check_table_sums(spec: Spec, table: Table, rows: tuple[TableRow, ...], values: dict[str, CellValue],

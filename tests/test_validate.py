@@ -1,0 +1,211 @@
+"""Validation on real workbooks: each case is a file that triggers known findings at known cells."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualityreport.validate import expand_paths, validate_paths, validate_workbook
+
+
+def _pairs(result, severities=("error", "warning", "info")):
+    return sorted((f.location, f.rule or f.code) for f in result.findings if f.severity in severities)
+
+
+def test_filled_template_validates_clean(make_workbook, spec):
+    result = validate_workbook(make_workbook(), spec)
+    assert result.findings == ()
+    assert result.valid
+    submission = result.submission
+    assert submission.school_code == "4205000001"
+    assert submission.year == 2024
+    assert submission.values["teachers_dual_qualified"].value == 50
+    assert submission.values["teachers_dual_qualified"].source == "师资队伍!C7"
+    assert [r.values["specialty_code"] for r in submission.specialties] == ["710201", "720201"]
+    assert submission.specialties[0].row == 3
+    assert set(submission.narratives) == {n.id for n in spec.narratives}
+    assert submission.template_version == spec.version
+
+
+def _delete_sheet(name):
+    def edit(book):
+        del book[name]
+    return edit
+
+
+def _set(sheet, cell, value):
+    def edit(book):
+        book[sheet][cell] = value
+    return edit
+
+
+CASES = {
+    "text-in-number-cell": dict(values={"books": "十万册"},
+                                expect=[("办学条件!C6", "value-not-number")]),
+    "percent-in-count": dict(values={"teachers_dual_qualified": "45%"},
+                             expect=[("师资队伍!C7", "value-percent-in-count")]),
+    "fractional-count": dict(values={"teachers_full_time": 150.5},
+                             expect=[("师资队伍!C4", "value-not-integer")]),
+    "negative-count": dict(values={"awards_city": -3}, expect=[("学生发展!C13", "value-below-minimum")]),
+    "above-maximum": dict(values={"year": 2300}, expect=[("基本信息!C9", "value-above-maximum")]),
+    "not-in-dropdown": dict(values={"operator_type": "国有"},
+                            expect=[("基本信息!C6", "value-not-allowed")]),
+    "school-code-too-short": dict(values={"school_code": "42050001"},
+                                  expect=[("基本信息!C3", "value-pattern-mismatch")]),
+    "required-value-missing": dict(values={"graduates": None},
+                                   expect=[("学生发展!C5", "value-missing")]),
+    "dual-exceeds-professional": dict(values={"teachers_dual_qualified": 95},
+                                      expect=[("师资队伍!C7", "dual-exceeds-professional")]),
+    "outcomes-exceed-graduates": dict(values={"graduates_further_study": 450},
+                                      expect=[("学生发展!C6", "outcomes-exceed-graduates"),
+                                              ("学生发展!C7", "specialty-sum-mismatch")]),
+    "wanyuan-instead-of-yuan": dict(values={"equipment_value": 900},
+                                    expect=[("办学条件!C5", "value-unit-wanyuan")]),
+    "implausible-value": dict(values={"campus_area": 3_000_000},
+                              expect=[("办学条件!C3", "value-implausible")]),
+    "specialty-code-malformed": dict(
+        specialties=[{**s, "specialty_code": code} for s, code in
+                     zip(
+                         [{"specialty_name": "计算机应用", "status": "保留", "enrolled": 1800,
+                           "admitted": 600, "graduates": 540, "employed": 300, "further_study": 210,
+                           "employed_in_field": 240},
+                          {"specialty_name": "护理", "status": "新增", "enrolled": 1200, "admitted": 400,
+                           "graduates": 360, "employed": 200, "further_study": 140,
+                           "employed_in_field": 160}],
+                         ["71020", "510201"], strict=True)],
+        expect=[("专业设置!A3", "specialty-code-malformed"), ("专业设置!A4", "specialty-code-malformed")]),
+    "missing-sheet": dict(edit=_delete_sheet("师资队伍"), expect=[("师资队伍", "sheet-missing")]),
+    "unknown-sheet": dict(edit=lambda book: book.create_sheet("草稿"), expect=[("草稿", "sheet-unknown")]),
+    "label-typed-as-alias": dict(edit=_set("师资队伍", "A7", "双师型教师人数"),
+                                 expect=[("师资队伍!A7", "label-alias")]),
+    "label-removed": dict(edit=_set("师资队伍", "A11", "其他"),
+                          expect=[("师资队伍", "label-missing")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_case_reports_its_findings_at_their_cells(case, make_workbook, spec):
+    params = dict(CASES[case])
+    expect = sorted(params.pop("expect"))
+    result = validate_workbook(make_workbook(f"{case}.xlsx", **params), spec)
+    assert _pairs(result, ("error", "warning")) == expect
+
+
+def test_normalised_values_are_read_and_reported_as_info(make_workbook, spec):
+    path = make_workbook(values={"students_enrolled": "３０００", "teachers_general": " 60 ",
+                                 "books": "100,000", "graduates_further_study": "350人",
+                                 "awards_national": "无"})
+    result = validate_workbook(path, spec)
+    assert result.valid
+    assert _pairs(result) == sorted([
+        ("学生发展!C3", "value-normalised"), ("师资队伍!C5", "value-normalised"),
+        ("办学条件!C6", "value-normalised"), ("学生发展!C7", "value-normalised"),
+        ("学生发展!C11", "value-normalised"),
+    ])
+    values = result.submission.values
+    assert values["students_enrolled"].value == 3000
+    assert values["books"].value == 100000
+    assert values["graduates_further_study"].value == 350
+    assert values["awards_national"].value == 0
+
+
+def test_specialty_catalog_checks(make_workbook, spec):
+    rows = [
+        {"specialty_code": "799999", "specialty_name": "新专业", "status": "保留", "enrolled": 1800,
+         "admitted": 600, "graduates": 540, "employed": 300, "further_study": 210,
+         "employed_in_field": 240},
+        {"specialty_code": "720201", "specialty_name": "计算机应用", "status": "新增", "enrolled": 600,
+         "admitted": 200, "graduates": 180, "employed": 100, "further_study": 70,
+         "employed_in_field": 80},
+        {"specialty_code": "720201", "specialty_name": "护理", "status": "新增", "enrolled": 600,
+         "admitted": 200, "graduates": 180, "employed": 100, "further_study": 70,
+         "employed_in_field": 80},
+    ]
+    result = validate_workbook(make_workbook(specialties=rows), spec)
+    assert _pairs(result) == sorted([
+        ("专业设置!A3", "specialty-code-unknown"),
+        ("专业设置!B4", "specialty-name-mismatch"),
+        ("专业设置!A5", "specialty-duplicate"),
+    ])
+    mismatch = next(f for f in result.findings if f.code == "specialty-name-mismatch")
+    assert mismatch.expected == "护理"
+    assert mismatch.row == 4
+
+
+def test_workbook_without_template_sheet_is_flagged(make_workbook, spec):
+    result = validate_workbook(make_workbook(meta=False), spec)
+    assert [f.code for f in result.findings] == ["template-unknown"]
+    assert result.valid  # a warning: the data itself is fine
+
+
+def test_last_years_template_is_flagged(make_workbook, spec):
+    path = make_workbook(year=2023)  # template made for 2023, data says 2024
+    result = validate_workbook(path, spec)
+    assert _pairs(result) == [("基本信息!C9", "template-year-mismatch")]
+
+
+def test_outdated_template_version(make_workbook, spec):
+    def edit(book):
+        meta = book["_qualityreport"]
+        for row in meta.iter_rows():
+            if row[0].value == "spec_version":
+                row[1].value = "2019.1"
+    result = validate_workbook(make_workbook(edit=edit), spec)
+    finding = next(f for f in result.findings if f.code == "template-outdated")
+    assert (finding.found, finding.expected) == ("2019.1", spec.version)
+
+
+def test_renamed_sheet_is_found_by_its_content(make_workbook, spec):
+    def edit(book):
+        book["师资队伍"].title = "教师"
+    result = validate_workbook(make_workbook(edit=edit), spec)
+    assert _pairs(result) == [("教师", "sheet-renamed")]
+    assert result.submission.values["teachers_full_time"].source == "教师!C4"
+
+
+def test_formula_without_cached_value_is_flagged(make_workbook, spec):
+    path = make_workbook(edit=_set("师资队伍", "C4", "=C5+C6"))  # openpyxl saves no cached value
+    result = validate_workbook(path, spec)
+    assert ("师资队伍!C4", "value-formula-uncached") in _pairs(result)
+
+
+def test_merged_cells_in_the_data_area(make_workbook, spec):
+    path = make_workbook(edit=lambda book: book["社会服务"].merge_cells("C4:C5"))
+    result = validate_workbook(path, spec)
+    assert ("社会服务!C4", "merged-cells") in _pairs(result)
+
+
+def test_messages_in_both_languages(make_workbook, spec):
+    result = validate_workbook(make_workbook(values={"teachers_dual_qualified": 95}), spec)
+    (finding,) = result.findings
+    assert "双师型" in finding.message_zh and "95" in finding.message_zh and "90" in finding.message_zh
+    assert "dual-qualified" in finding.message_en
+    assert (finding.found, finding.expected, finding.severity) == ("95", "90", "error")
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"", "file-empty"),
+    (b"school,code\n1,2\n", "file-not-workbook"),
+    (b"PK\x03\x04 truncated zip", "file-not-workbook"),
+])
+def test_unreadable_files_are_findings(tmp_path, spec, content, code):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(content)
+    result = validate_workbook(path, spec)
+    assert not result.usable
+    assert [f.code for f in result.findings] == [code]
+    assert str(path) in result.file
+
+
+def test_missing_file_is_a_finding(tmp_path, spec):
+    result = validate_workbook(tmp_path / "nowhere.xlsx", spec)
+    assert [f.code for f in result.findings] == ["file-missing"]
+
+
+def test_directories_expand_to_their_workbooks(tmp_path, make_workbook, spec):
+    make_workbook("a.xlsx")
+    make_workbook("b.xlsx", values={"books": "many"})
+    (tmp_path / "~$a.xlsx").write_bytes(b"lock")
+    (tmp_path / "notes.txt").write_text("x")
+    assert [p.name for p in expand_paths([tmp_path])] == ["a.xlsx", "b.xlsx"]
+    results = list(validate_paths([tmp_path], spec))
+    assert [r.valid for r in results] == [True, False]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint format bench system-packages
+.PHONY: demo test lint format docs system-packages
 
 demo: system-packages $(INSTALLED)
 	$(BIN)/qualityreport demo -o $(DEMO_DIR)
@@ -29,3 +29,6 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(INSTALLED)
+
+docs: $(INSTALLED)
+	$(BIN)/python -c "from qualityreport.findings import catalogue_markdown; from qualityreport.spec import load_spec; open('docs/findings.md', 'w', encoding='utf-8').write(catalogue_markdown(load_spec().rules))"

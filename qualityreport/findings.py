@@ -188,3 +188,31 @@ def make_finding(code: str, file: str, *, severity: str | None = None, sheet=Non
         message_zh=kind.template_zh.format(label=label, **values),
         message_en=kind.template_en.format(label=label_en or label, **values),
     )
+
+
+def catalogue_markdown(rules=()) -> str:
+    """The reference page of every finding code (docs/findings.md is generated from this)."""
+    lines = [
+        "# Finding codes / 校验结果代码",
+        "",
+        "Generated from `qualityreport/findings.py` and `specs/rules.yaml` by `make docs`; do not edit.",
+        "",
+        "| code | severity | 中文 | English | message (zh) |",
+        "|---|---|---|---|---|",
+    ]
+    for kind in CATALOGUE.values():
+        template = kind.template_zh.replace("|", "\\|")
+        lines.append(f"| `{kind.code}` | {kind.severity} | {kind.title_zh} | {kind.title_en} | {template} |")
+    lines += [
+        "",
+        "## Cross-field rules / 逻辑校验规则",
+        "",
+        "Reported with code `cross-field`; the `rule` field carries the rule id.",
+        "",
+        "| rule | severity | check | 中文 | English |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in rules:
+        check = f"{' + '.join(rule.left)} {rule.op} {' + '.join(rule.right)}"
+        lines.append(f"| `{rule.id}` | {rule.severity} | `{check}` | {rule.message_zh} | {rule.message_en} |")
+    return "\n".join(lines) + "\n"

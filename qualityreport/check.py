@@ -1,0 +1,632 @@
+"""Evaluate target sets against the store's views and record every verdict in target_results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from .errors import SpecError, StoreError
+from .store import Store, latest_year, schools_expected
+from .store.queries import ExpectedSchool
+from .targets import (
+    _PARAM_USE,
+    SCOPE_VIEWS,
+    ParamRef,
+    Target,
+    TargetSet,
+    load_target_set,
+    resolve_parameter,
+)
+
+# Why a verdict is neither met nor missed (met is NULL).
+REASONS = {
+    "no-submission": ("该校本年度未提交数据", "no submission from this school for the year"),
+    "school-unknown": ("数据库中没有这所学校", "this school is not in the database"),
+    "value-missing": (
+        "无法计算（缺数或分母为0）",
+        "cannot be computed (missing value or zero denominator)",
+    ),
+    "not-applicable": ("不适用", "not applicable"),
+    "no-threshold": ("该类别没有标准", "no threshold for this category"),
+    "parameter-missing": ("缺少参数", "a parameter has no value"),
+    "component-no-data": ("部分分项无数据", "some components have no data"),
+    "no-previous-year": ("缺少上年数据", "no data for the year before"),
+    "no-data": ("无数据", "no data"),
+}
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One verdict: one target for one subject (a school, a specialty or the city) in one year."""
+
+    set_id: str
+    target_id: str
+    name: str
+    name_en: str
+    clause: str
+    scope: str
+    subject_id: str | None
+    subject_name: str | None
+    value: float | None
+    threshold: float | None
+    comparison: str | None
+    met: bool | None
+    gap: float | None  # value - threshold, in the value's unit
+    required: bool
+    severity: str
+    reason: str | None = None
+    unit: str = ""
+    tolerance: float | None = None
+    year: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    set_id: str
+    target_id: str
+    name: str
+    name_en: str
+    scope: str
+    required: bool
+    severity: str
+    met: int
+    missed: int
+    no_data: int
+    not_applicable: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    year: int | None
+    run_id: int | None
+    checked_at: dt.datetime
+    parameters: dict[str, dict[str, Any]]
+    results: tuple[TargetResult, ...]
+    summaries: tuple[TargetSummary, ...]
+
+    @property
+    def required_missed(self) -> int:
+        return sum(s.missed for s in self.summaries if s.required)
+
+    @property
+    def passed(self) -> bool:
+        return self.required_missed == 0
+
+    def to_dict(self) -> dict:
+        return {
+            "year": self.year,
+            "run_id": self.run_id,
+            "checked_at": self.checked_at.isoformat(sep=" "),
+            "passed": self.passed,
+            "parameters": self.parameters,
+            "summaries": [s.to_dict() for s in self.summaries],
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+@dataclass(frozen=True)
+class _Row:
+    subject_id: str | None
+    subject_name: str | None
+    value: float | None
+    category: str | None = None
+    applies: bool = True
+    reason: str | None = None
+    threshold: float | None = None
+    met: bool | None = None
+
+
+def compare(
+    value: float, comparison: str, threshold: float, tolerance: float | None = None
+) -> bool:
+    """value <comparison> threshold; boundaries are exact (0.5 is not gt 0.5, 0.1 is ge 0.1)."""
+    eps = _EPSILON * max(1.0, abs(threshold))
+    if comparison == "gt":
+        return value > threshold + eps
+    if comparison == "ge":
+        return value >= threshold - eps
+    if comparison == "lt":
+        return value < threshold - eps
+    if comparison == "le":
+        return value <= threshold + eps
+    if comparison == "eq":
+        return abs(value - threshold) <= eps
+    if comparison == "between":
+        return abs(value - threshold) <= (tolerance or 0.0) + eps
+    raise ValueError(comparison)
+
+
+@dataclass
+class _Run:
+    store: Store
+    year: int
+    overrides: dict[str, Any]
+    expected: list[ExpectedSchool]
+    sets: dict[str, TargetSet] = field(default_factory=dict)
+    memo: dict[tuple[str, str], list[TargetResult]] = field(default_factory=dict)
+    used_parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # -- parameters ------------------------------------------------------------------------
+    def parameters(self, target_set: TargetSet) -> dict[str, Any]:
+        if target_set.id not in self.used_parameters:
+            values = {p.id: p.default for p in target_set.parameters}
+            values.update({k: v for k, v in self.overrides.items() if k in values})
+            resolved = {k: resolve_parameter(v, self.year) for k, v in values.items()}
+            resolved["year"] = self.year
+            self.used_parameters[target_set.id] = resolved
+        return self.used_parameters[target_set.id]
+
+    def bound(self, target_set: TargetSet, bound) -> float | None:
+        if isinstance(bound, ParamRef):
+            value = self.parameters(target_set).get(bound.name)
+            if value is None:
+                return None
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                raise SpecError(
+                    target_set.path, f"parameters.{bound.name}", f"must be a number, got {value!r}"
+                ) from None
+        return bound
+
+    # -- SQL -------------------------------------------------------------------------------
+    def sql(
+        self, target_set: TargetSet, target: Target, text: str
+    ) -> tuple[list[str], list[tuple]]:
+        values = self.parameters(target_set)
+        params = {name: values.get(name) for name in set(_PARAM_USE.findall(text))}
+        try:
+            cursor = self.store.con.execute(text, params or None)
+            columns = [d[0] for d in cursor.description]
+            return columns, cursor.fetchall()
+        except duckdb.Error as exc:
+            detail = str(exc).strip().splitlines()[0]
+            key = next(f"targets[{i}]" for i, t in enumerate(target_set.targets) if t is target)
+            raise SpecError(target_set.path, key, f"SQL failed: {detail}") from None
+
+    def missing_parameters(self, target_set: TargetSet, target: Target) -> list[str]:
+        values = self.parameters(target_set)
+        return sorted(p for p in target.parameters() if values.get(p) is None)
+
+    # -- subjects --------------------------------------------------------------------------
+    def school_index(self) -> tuple[dict[str, str], dict[str, str]]:
+        rows = self.store.rows("SELECT school_code, school_name FROM schools")
+        rows += self.store.rows(
+            "SELECT DISTINCT school_code, school_name FROM school_year WHERE school_name IS NOT NULL"
+        )
+        by_code = {code: name for code, name in rows}
+        by_name = {name: code for code, name in rows if name}
+        return by_code, by_name
+
+    def applies_codes(self, target: Target) -> list[tuple[str | None, str]]:
+        """(code or None, what was written) for each school a target names."""
+        by_code, by_name = self.school_index()
+        return [
+            (entry if entry in by_code else by_name.get(entry), entry)
+            for entry in target.applies_to
+        ]
+
+    def subject_rows(self, target_set: TargetSet, target: Target, value_sql: str) -> list[_Row]:
+        view = SCOPE_VIEWS[target.scope]
+        if target.scope == "school":
+            subject = "school_code AS subject_id, school_name AS subject_name"
+        elif target.scope == "specialty":
+            subject = (
+                "school_code || '/' || specialty_code AS subject_id, "
+                "school_name || ' ' || specialty_name AS subject_name"
+            )
+        else:
+            subject = "'city' AS subject_id, '全市' AS subject_name"
+        by = target.threshold.by if target.threshold and target.threshold.by else None
+        category = f"CAST({by} AS VARCHAR)" if by else "NULL"
+        applies = f"coalesce(({target.where}), false)" if target.where else "true"
+        school = "school_code" if target.scope != "city" else "NULL"
+        text = (
+            f"SELECT {subject}, CAST(({value_sql}) AS DOUBLE) AS value, {category} AS category, "
+            f"{applies} AS applies, {school} AS school_code FROM {view} WHERE year = $year "
+            f"ORDER BY subject_id"
+        )
+        _, rows = self.sql(target_set, target, text)
+        result = [_Row(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+        schools = {r[5] for r in rows}
+        if target.scope == "city":
+            return result or [_Row("city", "全市", None, reason="no-data")]
+        if target.applies_to:
+            wanted = self.applies_codes(target)
+            codes = {code for code, _ in wanted if code}
+            result = [r for r, raw in zip(result, rows, strict=True) if raw[5] in codes]
+            for code, entry in wanted:
+                if code is None:
+                    result.append(_Row(entry, entry, None, reason="school-unknown"))
+                elif code not in schools:
+                    by_code, _ = self.school_index()
+                    result.append(_Row(code, by_code.get(code), None, reason="no-submission"))
+        elif target.scope == "school":
+            for school in self.expected:
+                if school.school_code not in schools:
+                    result.append(
+                        _Row(
+                            school.school_code or school.school_name,
+                            school.school_name,
+                            None,
+                            reason="no-submission",
+                        )
+                    )
+        return result
+
+    # -- evaluation ------------------------------------------------------------------------
+    def result(
+        self,
+        target_set: TargetSet,
+        target: Target,
+        row: _Row,
+        threshold: float | None,
+        tolerance: float | None,
+        met: bool | None,
+        reason: str | None,
+    ) -> TargetResult:
+        value = row.value
+        if value is not None and (math.isnan(value) or math.isinf(value)):
+            value, met, reason = None, None, reason or "value-missing"
+        gap = value - threshold if value is not None and threshold is not None else None
+        return TargetResult(
+            set_id=target_set.id,
+            target_id=target.id,
+            name=target.name,
+            name_en=target.name_en,
+            clause=target.clause,
+            scope=target.scope,
+            subject_id=row.subject_id,
+            subject_name=row.subject_name,
+            value=value,
+            threshold=threshold,
+            comparison=target.comparison,
+            met=met,
+            gap=gap,
+            required=target.required,
+            severity=target.severity,
+            reason=None if met is not None else (reason or "no-data"),
+            unit=self.unit(target),
+            tolerance=tolerance,
+            year=self.year,
+        )
+
+    def unit(self, target: Target) -> str:
+        if target.unit:
+            return target.unit
+        spec = self.store.spec
+        expression = (target.expression or "").strip()
+        derived = {d.id: d.unit for d in spec.derived}
+        if expression in derived:
+            return derived[expression]
+        indicator = spec.indicator_by_id.get(expression)
+        if indicator is not None:
+            return indicator.unit
+        return "percent" if expression.endswith(("_rate", "_ratio", "_share")) else ""
+
+    def judge(
+        self, target_set: TargetSet, target: Target, rows: Iterable[_Row]
+    ) -> list[TargetResult]:
+        results = []
+        tolerance = (
+            self.bound(target_set, target.tolerance) if target.tolerance is not None else None
+        )
+        for row in rows:
+            if row.reason:
+                results.append(
+                    self.result(target_set, target, row, None, tolerance, None, row.reason)
+                )
+                continue
+            if not row.applies:
+                results.append(
+                    self.result(target_set, target, row, None, tolerance, None, "not-applicable")
+                )
+                continue
+            bound = target.threshold.for_category(row.category)
+            if bound is None:
+                results.append(
+                    self.result(target_set, target, row, None, tolerance, None, "no-threshold")
+                )
+                continue
+            threshold = self.bound(target_set, bound)
+            if threshold is None or (target.comparison == "between" and tolerance is None):
+                results.append(
+                    self.result(
+                        target_set, target, row, threshold, tolerance, None, "parameter-missing"
+                    )
+                )
+            elif row.value is None:
+                results.append(
+                    self.result(
+                        target_set, target, row, threshold, tolerance, None, "value-missing"
+                    )
+                )
+            else:
+                met = compare(row.value, target.comparison, threshold, tolerance)
+                results.append(
+                    self.result(target_set, target, row, threshold, tolerance, met, None)
+                )
+        return results
+
+    def evaluate(self, target_set: TargetSet, target: Target) -> list[TargetResult]:
+        key = (target_set.id, target.id)
+        if key in self.memo:
+            return self.memo[key]
+        missing = [
+            p
+            for p in self.missing_parameters(target_set, target)
+            if target.kind in ("expression", "query") and p in self.sql_parameters(target)
+        ]
+        if missing:
+            row = _Row(None, None, None, reason="parameter-missing")
+            results = [self.result(target_set, target, row, None, None, None, "parameter-missing")]
+        elif target.kind == "expression":
+            results = self.judge(
+                target_set, target, self.subject_rows(target_set, target, target.expression)
+            )
+        elif target.kind == "query":
+            results = self.evaluate_query(target_set, target)
+        elif target.kind == "all_of":
+            results = self.evaluate_all_of(target_set, target)
+        else:
+            results = self.evaluate_share_of(target_set, target)
+        self.memo[key] = results
+        return results
+
+    @staticmethod
+    def sql_parameters(target: Target) -> set[str]:
+        return set(
+            _PARAM_USE.findall(
+                " ".join(filter(None, (target.expression, target.where, target.query)))
+            )
+        )
+
+    def evaluate_query(self, target_set: TargetSet, target: Target) -> list[TargetResult]:
+        columns, rows = self.sql(target_set, target, target.query)
+        needed = {"subject_id", "subject_name", "value", "threshold"}
+        if not needed <= set(columns):
+            key = next(
+                f"targets[{i}].query" for i, t in enumerate(target_set.targets) if t is target
+            )
+            raise SpecError(
+                target_set.path,
+                key,
+                f"must return columns {', '.join(sorted(needed))} (got {', '.join(columns)})",
+            )
+        index = {c: i for i, c in enumerate(columns)}
+        records = [{c: r[i] for c, i in index.items()} for r in rows]
+        if target.applies_to and target.scope != "city":
+            codes = {code for code, _ in self.applies_codes(target) if code}
+            records = [r for r in records if str(r["subject_id"]).split("/")[0] in codes]
+        results = []
+        for r in records:
+            met = r.get("met") if "met" in index else False
+            value = None if r["value"] is None else float(r["value"])
+            threshold = None if r["threshold"] is None else float(r["threshold"])
+            row = _Row(
+                None if r["subject_id"] is None else str(r["subject_id"]), r["subject_name"], value
+            )
+            reason = r.get("reason") if met is None else None
+            results.append(
+                self.result(
+                    target_set,
+                    target,
+                    row,
+                    threshold,
+                    None,
+                    None if met is None else bool(met),
+                    reason,
+                )
+            )
+        if "met" not in index:
+            # The query names the misses only: every other subject of the scope met the target.
+            missed = {r.subject_id for r in results}
+            for row in self.subject_rows(target_set, target, "NULL"):
+                if row.subject_id not in missed and row.reason is None:
+                    results.append(self.result(target_set, target, row, None, None, True, None))
+        return sorted(results, key=lambda r: r.subject_id or "")
+
+    def reference(self, target_set: TargetSet, ref: str) -> tuple[TargetSet, Target]:
+        set_id, _, target_id = ref.rpartition("/")
+        if not set_id or set_id == target_set.id:
+            other = target_set
+        else:
+            other = self.sets.get(set_id)
+            if other is None:
+                path = target_set.path.parent / f"{set_id}.yaml"
+                if not path.is_file():
+                    raise SpecError(
+                        target_set.path, "targets", f"refers to unknown target set '{set_id}'"
+                    )
+                other = self.sets[set_id] = load_target_set(path)
+        try:
+            return other, other.target(target_id)
+        except StopIteration:
+            raise SpecError(
+                target_set.path, "targets", f"refers to unknown target '{ref}'"
+            ) from None
+
+    def evaluate_all_of(self, target_set: TargetSet, target: Target) -> list[TargetResult]:
+        parts = [self.reference(target_set, ref) for ref in target.all_of]
+        verdicts = [{r.subject_id: r.met for r in self.evaluate(s, t)} for s, t in parts]
+        rows = []
+        for row in self.subject_rows(target_set, target, "NULL"):
+            if row.reason or not row.applies:
+                rows.append(row)
+                continue
+            metlist = [v.get(row.subject_id) for v in verdicts]
+            count = float(sum(m is True for m in metlist))
+            if all(m is None for m in metlist):
+                rows.append(_Row(row.subject_id, row.subject_name, None, reason="no-data"))
+            elif any(m is None for m in metlist):
+                threshold = self.bound(target_set, target.threshold.for_category(row.category))
+                if threshold is not None and compare(count, target.comparison, threshold):
+                    rows.append(_Row(row.subject_id, row.subject_name, count, row.category))
+                else:
+                    rows.append(
+                        _Row(row.subject_id, row.subject_name, count, reason="component-no-data")
+                    )
+            else:
+                rows.append(_Row(row.subject_id, row.subject_name, count, row.category))
+        return self.judge(target_set, target, rows)
+
+    def evaluate_share_of(self, target_set: TargetSet, target: Target) -> list[TargetResult]:
+        other_set, other = self.reference(target_set, target.share_of)
+        verdicts = [r.met for r in self.evaluate(other_set, other) if r.reason != "not-applicable"]
+        judged = [m for m in verdicts if m is not None]
+        value = sum(judged) / len(judged) if judged else None
+        row = _Row("city", "全市", value, reason=None if judged else "no-data")
+        return self.judge(target_set, target, [row])
+
+
+def _summaries(results: list[TargetResult]) -> tuple[TargetSummary, ...]:
+    order: dict[tuple[str, str], list[TargetResult]] = {}
+    for r in results:
+        order.setdefault((r.set_id, r.target_id), []).append(r)
+    return tuple(
+        TargetSummary(
+            set_id=rs[0].set_id,
+            target_id=rs[0].target_id,
+            name=rs[0].name,
+            name_en=rs[0].name_en,
+            scope=rs[0].scope,
+            required=rs[0].required,
+            severity=rs[0].severity,
+            met=sum(r.met is True for r in rs),
+            missed=sum(r.met is False for r in rs),
+            no_data=sum(r.met is None and r.reason != "not-applicable" for r in rs),
+            not_applicable=sum(r.reason == "not-applicable" for r in rs),
+        )
+        for rs in order.values()
+    )
+
+
+def _expected_table(store: Store, schools: list[ExpectedSchool]) -> None:
+    # Completeness queries join this table: the schools that ought to have submitted this year.
+    store.con.execute("""CREATE OR REPLACE TEMP TABLE expected_school (
+        school_code VARCHAR, school_name VARCHAR, county VARCHAR, source VARCHAR)""")
+    if schools:
+        store.con.executemany(
+            "INSERT INTO expected_school VALUES (?, ?, ?, ?)",
+            [(s.school_code, s.school_name, s.county, s.source) for s in schools],
+        )
+
+
+def _store_results(
+    store: Store, run_id: int, checked_at: dt.datetime, year: int, results: list[TargetResult]
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "run_id": [run_id] * len(results),
+            "checked_at": [checked_at] * len(results),
+            "year": [year] * len(results),
+            **{
+                name: [getattr(r, name) for r in results]
+                for name in (
+                    "set_id",
+                    "target_id",
+                    "name",
+                    "name_en",
+                    "clause",
+                    "scope",
+                    "subject_id",
+                    "subject_name",
+                    "value",
+                    "threshold",
+                    "comparison",
+                    "met",
+                    "gap",
+                    "required",
+                    "severity",
+                    "reason",
+                    "unit",
+                )
+            },
+        },
+        schema={
+            "run_id": pl.Int64,
+            "checked_at": pl.Datetime("us"),
+            "year": pl.Int32,
+            "set_id": pl.String,
+            "target_id": pl.String,
+            "name": pl.String,
+            "name_en": pl.String,
+            "clause": pl.String,
+            "scope": pl.String,
+            "subject_id": pl.String,
+            "subject_name": pl.String,
+            "value": pl.Float64,
+            "threshold": pl.Float64,
+            "comparison": pl.String,
+            "met": pl.Boolean,
+            "gap": pl.Float64,
+            "required": pl.Boolean,
+            "severity": pl.String,
+            "reason": pl.String,
+            "unit": pl.String,
+        },
+    )
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        store.con.register("_incoming_results", frame.to_arrow())
+        columns = ", ".join(frame.columns)
+        store.con.execute(
+            f"INSERT INTO target_results ({columns}) SELECT {columns} FROM _incoming_results"
+        )
+        store.con.execute("COMMIT")
+    except Exception:
+        store.con.execute("ROLLBACK")
+        raise
+    finally:
+        store.con.unregister("_incoming_results")
+
+
+def check(
+    store: Store,
+    target_sets: Iterable[TargetSet],
+    year: int | None = None,
+    parameters: dict[str, Any] | None = None,
+    *,
+    expected_schools: Iterable[ExpectedSchool] | None = None,
+    save: bool = True,
+) -> CheckReport:
+    """Evaluate every target of the sets for one year (the latest stored by default).
+
+    parameters override the sets' defaults (a value may be a mapping by year). Results are
+    stored in target_results under a new run id unless the store is read-only or save is False.
+    """
+    target_sets = tuple(target_sets)
+    year = year if year is not None else latest_year(store)
+    checked_at = dt.datetime.now().replace(microsecond=0)
+    if year is None:
+        return CheckReport(None, None, checked_at, {}, (), ())
+    given = tuple(expected_schools) if expected_schools is not None else None
+    expected = schools_expected(store, year, given)
+    _expected_table(store, expected)
+    run = _Run(store, year, dict(parameters or {}), expected, sets={s.id: s for s in target_sets})
+    results: list[TargetResult] = []
+    for target_set in target_sets:
+        for target in target_set.targets:
+            results.extend(run.evaluate(target_set, target))
+    run_id = None
+    if save and not store.read_only:
+        run_id = store.scalar("SELECT nextval('target_run_seq')")
+        try:
+            _store_results(store, run_id, checked_at, year, results)
+        except duckdb.Error as exc:
+            raise StoreError(f"目标结果无法保存 / cannot store target results: {exc}") from None
+    used = {s.id: {k: v for k, v in run.parameters(s).items() if k != "year"} for s in target_sets}
+    return CheckReport(year, run_id, checked_at, used, tuple(results), _summaries(results))

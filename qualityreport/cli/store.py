@@ -1,0 +1,274 @@
+"""`qualityreport ingest | history | status | sql`: the database commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import StoreError
+from .common import lang_option, one_line_errors, specs_option
+
+DEFAULT_DB = "qualityreport.duckdb"
+
+OUTCOME_LABELS = {
+    "accepted": ("已入库", "accepted"),
+    "superseded-previous": ("已入库（替换旧版本）", "accepted, supersedes the previous version"),
+    "unchanged": ("未变化，跳过", "unchanged, skipped"),
+    "rejected": ("未入库", "rejected"),
+}
+STATUS_LABELS = {
+    "accepted": ("有效", "accepted"),
+    "superseded": ("已被替换", "superseded"),
+    "rejected": ("未入库", "rejected"),
+}
+
+
+def db_option(f):
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=DEFAULT_DB,
+        show_default=True,
+        help="DuckDB database file / 数据库文件。",
+    )(f)
+
+
+def console():
+    """A rich console that does not wrap Chinese tables at 80 columns when output is piped."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+
+
+def table(title: str, headers: list[str], rows: list[list], justify_numbers: bool = True):
+    from rich.table import Table
+
+    grid = Table(title=title, title_justify="left", show_lines=False)
+    for i, header in enumerate(headers):
+        numeric = (
+            justify_numbers
+            and rows
+            and all(isinstance(r[i], int | float) or r[i] is None for r in rows)
+        )
+        grid.add_column(header, justify="right" if numeric else "left")
+    for row in rows:
+        grid.add_row(*["" if v is None else str(v) for v in row])
+    return grid
+
+
+def pick(labels: tuple[str, str], lang: str) -> str:
+    return labels[1] if lang == "en" else labels[0]
+
+
+def _open(db_path: str, specs_dir=None, read_only: bool = True):
+    from ..spec import load_spec
+    from ..store import open_store
+
+    return open_store(db_path, load_spec(specs_dir), read_only=read_only)
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@click.option(
+    "--allow-warnings",
+    is_flag=True,
+    help="Accept workbooks that have warnings (errors are always rejected).",
+)
+@specs_option
+@lang_option
+@one_line_errors
+def ingest_command(paths, db_path, allow_warnings, specs_dir, lang):
+    """入库 / Validate workbooks (files or directories) and store the valid ones.
+
+    A changed file for the same school and year becomes a new version; an identical file is
+    skipped. Exit code 1 when any file was rejected.
+    """
+    from ..spec import load_spec
+    from ..store import ingest_iter, open_store
+    from ..validate import expand_paths, validate_workbook
+
+    spec = load_spec(specs_dir)
+    files = expand_paths(paths)
+    if not files:
+        raise click.UsageError("没有找到工作簿 / no workbooks found in the given paths")
+    counts: dict[str, int] = {}
+    with open_store(db_path, spec) as store:
+        results = (validate_workbook(f, spec) for f in files)
+        outcomes = ingest_iter(store, results, allow_warnings=allow_warnings)
+        for n, outcome in enumerate(outcomes, start=1):
+            counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+            click.secho(
+                _outcome_line(n, len(files), outcome, lang),
+                fg="red" if outcome.outcome == "rejected" else None,
+            )
+    total = ", ".join(f"{pick(OUTCOME_LABELS[k], lang)} {v}" for k, v in counts.items())
+    click.echo(f"{'共' if lang == 'zh' else 'total'} {len(files)}: {total} → {db_path}")
+    sys.exit(1 if counts.get("rejected") else 0)
+
+
+def _outcome_line(n: int, total: int, outcome, lang: str) -> str:
+    label = pick(OUTCOME_LABELS[outcome.outcome], lang)
+    who = f"{outcome.school_code or '?'} {outcome.year or '?'}"
+    version = f" v{outcome.version}" if outcome.version else ""
+    if lang == "en":
+        detail = f"{outcome.errors} errors, {outcome.warnings} warnings"
+        if outcome.outcome == "rejected" and not outcome.errors:
+            detail += " (warnings need --allow-warnings)"
+    else:
+        detail = f"错误 {outcome.errors}，警告 {outcome.warnings}"
+        if outcome.outcome == "rejected" and not outcome.errors:
+            detail += "（有警告，需 --allow-warnings 才能入库）"
+    return f"[{n}/{total}] {Path(outcome.file).name}: {label}{version} ({who}; {detail})"
+
+
+@click.command("history")
+@click.argument("school")
+@db_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@lang_option
+@one_line_errors
+def history_command(school, db_path, output_format, lang):
+    """提交历史 / Every submission of a school (by code or name), with versions."""
+    from ..store import history
+
+    with _open(db_path) as store:
+        records = history(store, school)
+    if output_format == "json":
+        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        return
+    if not records:
+        raise StoreError(f"没有找到该学校的提交记录 / no submissions for school: {school}")
+    zh = lang == "zh"
+    headers = (
+        ["编号", "年度", "版本", "状态", "文件", "入库时间", "错误", "警告"]
+        if zh
+        else ["id", "year", "version", "status", "file", "ingested at", "errors", "warnings"]
+    )
+    rows = [
+        [
+            r.submission_id,
+            r.year,
+            r.version,
+            pick(STATUS_LABELS[r.status], lang),
+            r.file_name,
+            r.ingested_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.errors,
+            r.warnings,
+        ]
+        for r in records
+    ]
+    title = f"{records[-1].school_name or school} ({records[-1].school_code})"
+    console().print(table(title, headers, rows))
+
+
+@click.command("status")
+@click.option("--year", type=int, default=None, help="Reporting year (default: the latest).")
+@db_option
+@click.option(
+    "--schools",
+    "schools_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Expected schools: YAML (a list or `schools:`) or CSV.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@lang_option
+@one_line_errors
+def status_command(year, db_path, schools_file, output_format, lang):
+    """提交情况 / Completeness of a year: who submitted, who is missing."""
+    from ..store import load_school_list, status
+
+    expected = load_school_list(schools_file) if schools_file else None
+    with _open(db_path) as store:
+        report = status(store, year, expected)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    zh = lang == "zh"
+    out = console()
+    share = f"{report.share:.0%}" if report.share is not None else "—"
+    out.print(
+        f"{report.year} {'年度 已提交' if zh else 'submitted'} {report.received}/"
+        f"{report.expected} ({share})"
+    )
+    headers = (
+        ["学校标识码", "学校名称", "县(市、区)", "版本", "入库时间", "警告"]
+        if zh
+        else ["code", "school", "county", "version", "ingested at", "warnings"]
+    )
+    rows = [
+        [
+            s.school_code,
+            s.school_name,
+            s.county,
+            s.version,
+            s.ingested_at.strftime("%Y-%m-%d %H:%M"),
+            s.warnings,
+        ]
+        for s in report.submitted
+    ]
+    out.print(table("已提交 / submitted" if zh else "Submitted", headers, rows))
+    if report.missing:
+        source = {
+            "school-list": ("名单", "school list"),
+            "earlier-years": ("往年", "earlier years"),
+        }
+        headers = (
+            ["学校标识码", "学校名称", "县(市、区)", "依据", "被拒文件"]
+            if zh
+            else ["code", "school", "county", "known from", "rejected files"]
+        )
+        rows = [
+            [m.school_code, m.school_name, m.county, pick(source[m.source], lang), m.rejected]
+            for m in report.missing
+        ]
+        out.print(table("未提交 / missing" if zh else "Missing", headers, rows))
+
+
+@click.command("sql")
+@click.argument("statement")
+@db_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+)
+@one_line_errors
+def sql_command(statement, db_path, output_format):
+    """只读查询 / Run one read-only SELECT over the views (school_year, city_year, …)."""
+    from ..store import query
+
+    with _open(db_path) as store:
+        columns, rows = query(store, statement)
+    if output_format == "json":
+        records = [dict(zip(columns, r, strict=True)) for r in rows]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+    elif output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        console().print(table("", columns, [list(r) for r in rows]))

@@ -22,3 +22,7 @@ def templates_dir() -> Path:
 
 def catalog_path() -> Path:
     return _PACKAGE / "data" / "vocational-specialty-catalog-2021.csv"
+
+
+def examples_dir() -> Path:
+    return _shipped("examples")

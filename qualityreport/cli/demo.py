@@ -1,0 +1,102 @@
+"""`qualityreport demo`: run the whole pipeline on the example city and say what to try next."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .common import lang_option, one_line_errors
+
+_TEXT = {
+    "zh": {
+        "start": "qualityreport 演示：示例城市（12所中职学校，2022—2024年）→ {dir}",
+        "template": "[1/6] 填报模板            {path}",
+        "validate": "[2/6] 校验报送文件        {valid}/{total} 份通过",
+        "mistakes": "[3/6] 校验含典型错误的文件（每个错误都标出工作表和单元格）：",
+        "ingest": "[4/6] 入库                {accepted} 份入库，{rejected} 份退回 → {db}",
+        "check": "[5/6] 目标检查（{year}年）  {sets} 个目标集：{met} 项达成，{missed} 项未达成，{na} 项无数据",
+        "city-report": "[6/6] 全市总报告          {path}",
+        "school-reports": "      学校分报告          {count} 份 → {dir}",
+        "done": "完成，用时 {seconds:.0f} 秒。写出的文件：",
+        "next": "接下来可以试试：",
+    },
+    "en": {
+        "start": "qualityreport demo: the example city (12 secondary schools, 2022–2024) → {dir}",
+        "template": "[1/6] fill-in template      {path}",
+        "validate": "[2/6] validate submissions  {valid}/{total} valid",
+        "mistakes": "[3/6] validate workbooks with typical mistakes (each at its sheet and cell):",
+        "ingest": "[4/6] ingest                {accepted} accepted, {rejected} rejected → {db}",
+        "check": "[5/6] check targets ({year}) {sets} sets: {met} met, {missed} missed, {na} without data",
+        "city-report": "[6/6] city report           {path}",
+        "school-reports": "      school reports        {count} → {dir}",
+        "done": "Done in {seconds:.0f} s. Written:",
+        "next": "Try next:",
+    },
+}
+
+
+@click.command("demo")
+@click.option("-o", "--output", "directory", type=click.Path(file_okay=False), default="demo-output",
+              show_default=True, help="Directory to write the demo into.")
+@click.option("--workers", type=int, default=None, help="Processes for rendering (default: cores).")
+@lang_option
+@one_line_errors
+def demo_command(directory, workers, lang):
+    """演示 / Run the whole pipeline on the example city: template, validate, ingest, check, reports."""
+    from ..demo import run_demo
+    from ..findings_output import finding_lines, summary_line
+
+    text = _TEXT[lang]
+    directory = Path(directory)
+    started = time.perf_counter()
+    click.echo(text["start"].format(dir=directory))
+
+    def step(stage: str, produced) -> None:
+        if stage == "template":
+            click.echo(text["template"].format(path=produced))
+        elif stage == "validate":
+            valid = sum(r.valid for r in produced)
+            click.echo(text["validate"].format(valid=valid, total=len(produced)))
+        elif stage == "mistakes":
+            click.echo(text["mistakes"])
+            for result in produced:
+                click.secho("  " + summary_line(result, lang), fg="green" if result.valid else "red")
+                for line in finding_lines(result, lang):
+                    click.echo("  " + line)
+        elif stage == "ingest":
+            accepted = sum(o.outcome != "rejected" for o in produced.outcomes)
+            click.echo(text["ingest"].format(accepted=accepted, db=directory / "city.duckdb",
+                                             rejected=len(produced.outcomes) - accepted))
+        elif stage == "check":
+            results = produced.results
+            click.echo(text["check"].format(
+                year=produced.year, sets=len({r.set_id for r in results}),
+                met=sum(r.met is True for r in results), missed=sum(r.met is False for r in results),
+                na=sum(r.met is None for r in results)))
+        elif stage == "city-report":
+            click.echo(text["city-report"].format(path=produced))
+        elif stage == "school-reports":
+            folder = produced[0].parent if produced else directory
+            click.echo(text["school-reports"].format(count=len(produced), dir=folder))
+
+    result = run_demo(directory, lang=lang, workers=workers, step=step)
+    click.echo("")
+    click.echo(text["done"].format(seconds=time.perf_counter() - started))
+    for path in result.written[:5]:
+        click.echo(f"  {path}")
+    if len(result.written) > 5:
+        click.echo(f"  … {len(result.written) - 5} more in {result.school_reports[0].parent}")
+    db, examples = result.database, result.directory / "examples"
+    click.echo("")
+    click.echo(text["next"])
+    for command in (
+        f"qualityreport validate {examples / 'mistakes'} --annotate {directory / 'annotated'}",
+        f"qualityreport status --db {db} --year {result.year}",
+        f"qualityreport check --db {db} --params {examples / 'city-parameters.yaml'} --targets sanming-2024",
+        f"qualityreport sql --db {db} \"SELECT school_name, dual_qualified_ratio FROM school_year "
+        f"WHERE year = {result.year} ORDER BY 2 DESC\"",
+        f"qualityreport report school 4142050101 --year {result.year} --db {db} -o school.pdf",
+    ):
+        click.echo(f"  {command}")

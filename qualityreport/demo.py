@@ -1,0 +1,98 @@
+"""The whole pipeline on the example city: template, validate, ingest, check, reports."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .records import ValidationResult
+from .resources import examples_dir
+
+Step = Callable[[str, object], None]  # (stage, what it produced), for progress output
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    directory: Path
+    database: Path
+    template: Path
+    mistakes: tuple[ValidationResult, ...]
+    submissions: tuple[ValidationResult, ...]
+    accepted: int
+    rejected: int
+    year: int
+    targets_met: int
+    targets_missed: int
+    city_report: Path
+    school_reports: tuple[Path, ...]
+
+    @property
+    def written(self) -> tuple[Path, ...]:
+        return (self.template, self.directory / "examples", self.database, self.city_report,
+                *self.school_reports)
+
+
+def copy_examples(directory: Path) -> Path:
+    """Copy the example city (workbooks, planted mistakes, parameters) into directory/examples."""
+    source = examples_dir()
+    if not (source / "city").is_dir():
+        raise InputError(f"找不到示例数据 / example data not found: {source}")
+    target = directory / "examples"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def run_demo(directory: str | Path, *, lang: str = "zh", workers: int | None = None,
+             step: Step = lambda stage, produced: None) -> DemoResult:
+    """Run every stage on a fresh copy of examples/ inside directory; returns what was made."""
+    from .check import check
+    from .render.pdf import render_city_report, render_school_reports
+    from .spec import load_spec
+    from .store import ingest, load_school_list, open_store, register_expected_schools
+    from .targets import load_parameters, load_target_sets
+    from .template import write_workbook
+    from .validate import validate_paths
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    spec = load_spec()
+    examples = copy_examples(directory)
+    parameters_file = examples / "city-parameters.yaml"
+    submissions = tuple(validate_paths([examples / "city"], spec))
+    year = max(r.submission.year for r in submissions if r.submission and r.submission.year)
+
+    template = write_workbook(directory / f"质量年报填报模板-{year}.xlsx", spec, year)
+    step("template", template)
+    step("validate", submissions)
+    mistakes = tuple(validate_paths([examples / "mistakes"], spec))
+    step("mistakes", mistakes)
+
+    database = directory / "city.duckdb"
+    if database.exists():
+        database.unlink()
+    schools = load_school_list(parameters_file)
+    with open_store(database, spec) as store:
+        register_expected_schools(store, schools)
+        report = ingest(store, submissions)
+        accepted = sum(o.outcome != "rejected" for o in report.outcomes)
+        step("ingest", report)
+        results = check(store, load_target_sets(), year, load_parameters(parameters_file),
+                        expected_schools=schools)
+    met = sum(r.met is True for r in results.results)
+    missed = sum(r.met is False for r in results.results)
+    step("check", results)
+
+    reports = directory / "reports"
+    city_report = render_city_report(database, year, reports / f"city-{year}.pdf", lang=lang)
+    step("city-report", city_report)
+    school_reports = tuple(render_school_reports(database, year, reports / "schools",
+                                                 workers=workers, lang=lang))
+    step("school-reports", school_reports)
+    return DemoResult(directory, database, template, mistakes, submissions, accepted,
+                      len(report.outcomes) - accepted, year, met, missed, city_report,
+                      school_reports)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 
 from . import __version__
@@ -44,13 +45,19 @@ def summary_line(result: ValidationResult, lang: str = "zh") -> str:
             f"{result.warnings} {words['warnings']}")
 
 
+def _pad(text: str, width: int) -> str:
+    """Pad to a terminal width: Chinese characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
 def finding_lines(result: ValidationResult, lang: str = "zh") -> list[str]:
     words = _WORDS[lang]
     lines = []
     for f in result.findings:
         where = f.location or "—"
         rule = f.rule if f.rule and f.rule != f.code else f.code
-        lines.append(f"  {words[f.severity]:<4} {where:<16} [{rule}] {f.message(lang)}")
+        lines.append(f"  {_pad(words[f.severity], 7)} {_pad(where, 18)} [{rule}] {f.message(lang)}")
     return lines
 
 

@@ -64,7 +64,7 @@ def check_plausibility(spec: Spec, values: dict[str, CellValue], report: Report)
         common = dict(sheet=sheet, cell=ref, indicator=field.id, label=field.name,
                       label_en=field.name_en, found=value)
         if field.unit == "元" and 0 < value < low and low <= value * 10_000 <= high:
-            report("value-unit-wanyuan", expected=value * 10_000, **common)
+            report("value-unit-wanyuan", expected=round(value * 10_000, 2), **common)
         else:
             report("value-implausible", expected=f"{low:g}–{high:g}", **common)
 

@@ -226,6 +226,12 @@ def load_target_set(path: str | Path) -> TargetSet:
     set_id = root.get("id", str)
     if not _SET_ID.match(set_id):
         root.fail("must be lower-case words joined by hyphens", "id")
+    header = {
+        "name": root.get("name", str),
+        "name_en": root.get("name_en", str),
+        "source": root.get("source", str),
+        "version": str(root.get("version", (str, int, float))),
+    }
     raw_params = root.get("parameters", dict, default={})
     for name in raw_params:
         if not isinstance(name, str) or not _ID.match(name):
@@ -245,15 +251,7 @@ def load_target_set(path: str | Path) -> TargetSet:
             root.fail(f"'{target.id}' is defined twice", f"targets[{i}].id")
         seen.add(target.id)
     return TargetSet(
-        id=set_id,
-        name=root.get("name", str),
-        name_en=root.get("name_en", str),
-        source=root.get("source", str),
-        years=tuple(years),
-        parameters=parameters,
-        targets=targets,
-        path=path,
-        version=str(root.get("version", (str, int, float))),
+        id=set_id, years=tuple(years), parameters=parameters, targets=targets, path=path, **header
     )
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from ..spec import Spec
 from . import charts
 from .fonts import ReportFonts
@@ -41,7 +39,8 @@ TREND_RATIOS = ("dual_qualified_ratio", "employment_rate", "in_field_employment_
 TREND_TABLE = ("schools", "students_enrolled", "students_admitted", "graduates",
                "teachers_full_time", "dual_qualified_ratio", "employment_rate",
                "student_teacher_ratio")
-MATRIX_WIDE_AFTER = 6  # more target columns than this go on a landscape page
+MATRIX_WIDE_AFTER = 5  # more target columns than this go on a landscape page
+MATRIX_COLUMNS = 9  # target columns per matrix table; a landscape A4 page holds this many
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,7 @@ class CityView:
     data: CityReportData
     blocks: dict[str, Block]
     distributions: tuple[Distribution, ...]
+    matrices: tuple[Block, ...]
     matrix_wide: bool
 
 
@@ -62,54 +62,82 @@ def _short(name: str, limit: int = 18) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _matrix(data: CityReportData, infos, t: Labels) -> tuple[Markup | None, int, list[dict]]:
-    """Schools × school-scope targets; coloured cells with values; blank where not applicable."""
+def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], int, list[dict]]:
+    """Schools × school-scope targets, one table per target set and at most MATRIX_COLUMNS
+    targets each (so it fits a landscape page); coloured cells with values, blank where a
+    target does not apply to a school."""
     school_targets = [x for x in data.targets if x.scope == "school"]
     columns: OrderedDict[tuple[str, str], TargetResult] = OrderedDict()
     for x in school_targets:
         columns.setdefault((x.set_id, x.target_id), x)
     if not columns:
-        return None, 0, []
+        return (), 0, []
     by_cell = {(x.subject_id, x.set_id, x.target_id): x for x in school_targets}
-    keys = list(columns)
-    width_each = max(6, int(70 / len(keys)))
-    cols = [Column("school", t.school, f"{100 - width_each * len(keys)}%")]
-    for n, key in enumerate(keys):
-        x = columns[key]
-        unit = target_unit(x, infos)
-        name = x.name if t.lang == "zh" else x.name_en
-        label = f"{_short(name, 22)}（{comparison_text(x.comparison, x.threshold, unit, t.lang)}）"
-        cols.append(Column(f"t{n}", label, f"{width_each}%", "center"))
-    rows, fills = [], {}
-    summary = []
-    for r, school in enumerate(data.schools):
-        row = {"school": school.name}
-        for n, key in enumerate(keys):
-            x = by_cell.get((school.code, *key))
-            if x is None:
-                row[f"t{n}"] = ""
-                continue
+    chunks: list[list[tuple[str, str]]] = []
+    for key in columns:
+        if not chunks or chunks[-1][0][0] != key[0] or len(chunks[-1]) == MATRIX_COLUMNS:
+            chunks.append([])
+        chunks[-1].append(key)
+    zh = t.lang == "zh"
+    per_set = {}
+    for chunk in chunks:
+        per_set[chunk[0][0]] = per_set.get(chunk[0][0], 0) + 1
+    seen: dict[str, int] = {}
+    set_names = _set_names()
+    tables = []
+    for chunk in chunks:
+        set_id = chunk[0][0]
+        seen[set_id] = seen.get(set_id, 0) + 1
+        part = f"（{seen[set_id]}/{per_set[set_id]}）" if per_set[set_id] > 1 else ""
+        width_each = 80 // max(len(chunk), 4)
+        cols = [Column("school", t.school, f"{100 - width_each * len(chunk)}%")]
+        for n, key in enumerate(chunk):
+            x = columns[key]
             unit = target_unit(x, infos)
-            row[f"t{n}"] = (format_value(x.value, unit, t.lang) if x.met is not None
-                            else verdict(None, t.lang))
-            fills[(r, f"t{n}")] = (NODATA_FILL if x.met is None
-                                   else MET_FILL if x.met else MISSED_FILL)
-        rows.append(row)
-    for key in keys:
-        x = columns[key]
+            name = x.name if zh else x.name_en
+            cols.append(Column(f"t{n}", f"{_short(name, 24)}（{comparison_text(x.comparison, x.threshold, unit, t.lang)}）",
+                               f"{width_each}%", "center"))
+        rows, fills = [], {}
+        for r, school in enumerate(data.schools):
+            row = {"school": school.name}
+            for n, key in enumerate(chunk):
+                x = by_cell.get((school.code, *key))
+                if x is None:
+                    row[f"t{n}"] = ""
+                    continue
+                unit = target_unit(x, infos)
+                row[f"t{n}"] = (format_value(x.value, unit, t.lang) if x.value is not None
+                                else verdict(None, t.lang))
+                fills[(r, f"t{n}")] = (NODATA_FILL if x.met is None
+                                       else MET_FILL if x.met else MISSED_FILL)
+            rows.append(row)
+        table_id = f"city-matrix-{len(tables) + 1}"
+        caption = (f"各校目标达成矩阵：{set_names.get(set_id, set_id)}{part}" if zh
+                   else f"Targets by school: {set_id}{part}")
+        tables.append(Block(table=text_table(table_id, cols, rows, fills=fills, css_class="matrix",
+                                             font_size="7.5pt"), table_caption=caption))
+    summary = []
+    for key, x in columns.items():
         results = [y for y in school_targets if (y.set_id, y.target_id) == key]
         met = sum(1 for y in results if y.met is True)
         missed = sum(1 for y in results if y.met is False)
-        summary.append({"name": x.name if t.lang == "zh" else x.name_en, "clause": x.clause,
+        summary.append({"name": x.name if zh else x.name_en, "clause": x.clause,
                         "line": comparison_text(x.comparison, x.threshold, target_unit(x, infos),
                                                 t.lang),
                         "applies": str(len(results)), "met": str(met), "missed": str(missed),
                         "share": format_value(met / (met + missed), "percent", t.lang)
                         if met + missed else "—"})
-    font = "7.5pt" if len(keys) > MATRIX_WIDE_AFTER else "8pt"
-    table = text_table("city-matrix-table", cols, rows, fills=fills, css_class="matrix",
-                       font_size=font)
-    return table, len(keys), summary
+    return tuple(tables), max(len(c) for c in chunks), summary
+
+
+def _set_names() -> dict[str, str]:
+    """Target set id → its document's name, from the shipped target sets when they load."""
+    try:
+        from ..targets import load_target_sets
+
+        return {s.id: s.name for s in load_target_sets()}
+    except Exception:  # a broken or missing set file must not stop a report: ids will do
+        return {}
 
 
 def _distribution(data: CityReportData, indicator: str, infos, t: Labels,
@@ -190,7 +218,7 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
         table=text_table("city-counties-table", county_cols, county_rows, font_size="8pt"),
         table_caption="各县(市、区)主要指标" if zh else "Main indicators by county")
 
-    matrix, n_targets, summary = _matrix(data, infos, t)
+    matrices, n_targets, summary = _matrix(data, infos, t)
     if summary:
         blocks["target_summary"] = Block(
             sentences=(("全市各校适用目标达成情况汇总如下。" if zh else "Attainment of each school target:"),),
@@ -201,10 +229,8 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
                 Column("missed", t.missed_count, "10%", "right"),
                 Column("share", t.attainment, "14%", "right")], summary, font_size="8.5pt"),
             table_caption="各项目标达成汇总" if zh else "Targets: summary")
-        blocks["matrix"] = Block(table=matrix, table_caption="各校目标达成矩阵" if zh else "Targets by school")
     else:
         blocks["target_summary"] = Block(sentences=(t.no_targets,))
-        blocks["matrix"] = Block()
     city_rows = []
     for x in city_targets:
         unit = target_unit(x, infos)
@@ -283,7 +309,7 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
         blocks["trend_chart"] = Block()
 
     blocks["quality"] = _quality(data, t)
-    return CityView(data=data, blocks=blocks, distributions=distributions,
+    return CityView(data=data, blocks=blocks, distributions=distributions, matrices=matrices,
                     matrix_wide=n_targets > MATRIX_WIDE_AFTER)
 
 

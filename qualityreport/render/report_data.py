@@ -47,6 +47,7 @@ class TargetResult:
     gap: float | None
     required: bool
     severity: str
+    unit: str = ""  # percent, ratio or a unit like 人; empty when the store does not say
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ def _targets(store: _Store, year: int, where: str = "", params: tuple = ()) -> t
             comparison=str(r.get("comparison") or ""), met=r["met"],
             gap=None if r.get("gap") is None else float(r["gap"]),
             required=bool(r.get("required", True)), severity=str(r.get("severity") or ""),
+            unit=str(r.get("unit") or ""),
         )
         for r in rows
     )
@@ -376,6 +378,15 @@ def _completeness(store: _Store, year: int) -> Completeness:
     known = {r["school_code"]: r["school_name"] for r in store.rows(
         "SELECT school_code, arg_max(school_name, year) AS school_name FROM school_year "
         "GROUP BY school_code")}
+    if store.has("schools"):
+        # The bureau's list of schools expected to submit, when it has registered one.
+        columns = {r["column_name"] for r in store.rows(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'schools'")}
+        if {"school_code", "school_name", "expected"} <= columns:
+            listed = {r["school_code"]: r["school_name"] for r in store.rows(
+                "SELECT school_code, school_name FROM schools WHERE expected")}
+            if listed:
+                known = listed
     received = {r["school_code"] for r in store.rows(
         "SELECT school_code FROM school_year WHERE year = ?", (year,))}
     rejected: list[SubmissionRow] = []
@@ -383,12 +394,12 @@ def _completeness(store: _Store, year: int) -> Completeness:
     if store.has("submission_log"):
         for r in store.rows("SELECT * FROM submission_log WHERE year = ? ORDER BY school_code, "
                             "ingested_at", (year,)):
-            known.setdefault(r["school_code"], r["file_name"])
             errors, warnings = _count(r.get("errors")), _count(r.get("warnings"))
             if r["status"] == "rejected":
                 rejected.append(SubmissionRow(
                     school_code=str(r["school_code"] or ""),
-                    school_name=known.get(r["school_code"], ""), file_name=str(r["file_name"]),
+                    school_name=str(r.get("school_name") or known.get(r["school_code"], "")),
+                    file_name=str(r["file_name"]),
                     status="rejected", errors=errors, warnings=warnings,
                     ingested_at=str(r["ingested_at"])[:16]))
             elif r["status"] == "accepted" and warnings:

@@ -59,6 +59,7 @@ class TargetRow:
     value: str
     line: str
     verdict: str
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ def info_by_id(spec: Spec) -> dict[str, IndicatorInfo]:
 
 
 def target_unit(target: TargetResult, infos: dict[str, IndicatorInfo]) -> str:
-    """The unit of a target's value: from the indicator its id names, else guessed from its line."""
+    """The unit of a target's value: as stored, else the unit of the indicator its id names."""
+    if target.unit:
+        return target.unit
     indicator = target_indicator(target, infos)
     if indicator is not None:
         return infos[indicator].unit
@@ -91,8 +94,7 @@ def target_unit(target: TargetResult, infos: dict[str, IndicatorInfo]) -> str:
 
 
 def target_label(target: TargetResult, t: Labels) -> str:
-    national = "教职成" in target.clause or "national" in target.set_id or "standard" in target.set_id
-    return t.target_label_national if national else t.target_label_city
+    return t.target_label_national if _is_national(target) else t.target_label_city
 
 
 def target_indicator(target: TargetResult, infos: dict[str, IndicatorInfo]) -> str | None:
@@ -105,9 +107,16 @@ def target_indicator(target: TargetResult, infos: dict[str, IndicatorInfo]) -> s
 
 def target_for(indicator_id: str, targets: Sequence[TargetResult],
                infos: dict[str, IndicatorInfo]) -> TargetResult | None:
-    """The target whose line a sentence about this indicator compares against, if any."""
-    return next((x for x in targets if x.threshold is not None
-                 and target_indicator(x, infos) == indicator_id), None)
+    """The target whose line a sentence about this indicator compares against, if any;
+    a city's own target before a national standard."""
+    found = [x for x in targets if x.threshold is not None and x.comparison != "between"
+             and target_indicator(x, infos) == indicator_id]
+    found.sort(key=lambda x: _is_national(x))
+    return found[0] if found else None
+
+
+def _is_national(target: TargetResult) -> bool:
+    return "教职成" in target.clause or "national" in target.set_id or "standard" in target.set_id
 
 
 def key_figures(table_id: str, ids: Sequence[str], values, previous, median, infos, t: Labels,
@@ -204,10 +213,12 @@ def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow,
     rows = []
     for target in data.targets:
         unit = target_unit(target, infos)
+        subject = (t.this_school if target.scope == "school"
+                   else target.subject_name.removeprefix(data.name).strip())
         rows.append(TargetRow(
             target=target, unit=unit, value=format_value(target.value, unit, t.lang),
             line=comparison_text(target.comparison, target.threshold, unit, t.lang),
-            verdict=verdict(target.met, t.lang)))
+            verdict=verdict(target.met, t.lang), subject=subject))
     met = sum(1 for r in rows if r.target.met is True)
     missed = sum(1 for r in rows if r.target.met is False)
     if not rows:
@@ -233,7 +244,7 @@ def target_table(table_id: str, rows: Sequence[TargetRow], t: Labels, *, with_su
     body = []
     for n, r in enumerate(rows):
         body.append({"name": r.target.name if t.lang == "zh" else r.target.name_en,
-                     "clause": r.target.clause, "subject": r.target.subject_name,
+                     "clause": r.target.clause, "subject": r.subject or r.target.subject_name,
                      "value": r.value, "line": r.line, "verdict": r.verdict})
         fills[(n, "verdict")] = (NODATA_FILL if r.target.met is None
                                  else MET_FILL if r.target.met else MISSED_FILL)
@@ -298,8 +309,10 @@ def school_view(data: SchoolReportData, spec: Spec, t: Labels, fonts: ReportFont
             chart_caption="近年主要比例指标变化（本校与全市）" if zh else "Main ratios over the years",
         )
     rows, summary = _targets(data, infos, t)
+    with_subject = any(r.target.scope != "school" for r in rows)
     blocks["targets"] = Block(sentences=(summary,),
-                              table=target_table(f"{anchor}-tbl-targets", rows, t) if rows else None,
+                              table=target_table(f"{anchor}-tbl-targets", rows, t,
+                                                 with_subject=with_subject) if rows else None,
                               table_caption="目标达成情况" if zh else "Targets")
     blocks["indicators"] = Block(table=indicator_table(f"{anchor}-tbl-indicators", data.values, infos, t),
                                  table_caption=f"{data.year}年度指标表" if zh else f"Indicators {data.year}")

@@ -7,7 +7,8 @@ import math
 COUNT_UNITS = {"人", "个", "项", "册", "人次"}
 UNITS_EN = {"人": "", "个": "", "项": "", "册": " books", "人次": " person-times",
             "平方米": " m²", "元": " yuan", "年": ""}
-COMPARISON_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠"}
+COMPARISON_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠",
+                      "between": "≈"}
 _WAN = 10_000
 
 

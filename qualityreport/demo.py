@@ -88,10 +88,12 @@ def run_demo(directory: str | Path, *, lang: str = "zh", workers: int | None = N
     step("check", results)
 
     reports = directory / "reports"
-    city_report = render_city_report(database, year, reports / f"city-{year}.pdf", lang=lang)
+    city = load_parameters(parameters_file).get("city")
+    city_report = render_city_report(database, year, reports / f"city-{year}.pdf", lang=lang,
+                                     city=city, with_school_reports=True).output
     step("city-report", city_report)
-    school_reports = tuple(render_school_reports(database, year, reports / "schools",
-                                                 workers=workers, lang=lang))
+    school_reports = tuple(r.output for r in render_school_reports(
+        database, year, reports / "schools", workers=workers, lang=lang))
     step("school-reports", school_reports)
     return DemoResult(directory, database, template, mistakes, submissions, accepted,
                       len(report.outcomes) - accepted, year, met, missed, city_report,

@@ -206,34 +206,46 @@ def _insert_values(store: Store, submission_id: int, submission: Submission) -> 
     _append(store, "narratives", _narratives_frame(submission_id, submission))
 
 
+_SCHOOL_ATTRIBUTES = (
+    "school_name",
+    "county",
+    "operator_type",
+    "school_category",
+    "discipline_type",
+)
+
+
 def _upsert_school(store: Store, submission: Submission) -> None:
-    year = _year(submission)
-    store.con.execute(
-        """INSERT INTO schools VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)
-           ON CONFLICT (school_code) DO UPDATE SET
-             school_name = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
-                                THEN excluded.school_name ELSE schools.school_name END,
-             county = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
-                           THEN excluded.county ELSE schools.county END,
-             operator_type = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
-                                  THEN excluded.operator_type ELSE schools.operator_type END,
-             school_category = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
-                                    THEN excluded.school_category ELSE schools.school_category END,
-             discipline_type = CASE WHEN excluded.last_year >= coalesce(schools.last_year, 0)
-                                    THEN excluded.discipline_type ELSE schools.discipline_type END,
-             first_year = least(coalesce(schools.first_year, excluded.first_year), excluded.first_year),
-             last_year = greatest(coalesce(schools.last_year, excluded.last_year), excluded.last_year)""",
-        [
-            str(submission.school_code),
-            submission.school_name,
-            submission.value("county"),
-            submission.value("operator_type"),
-            submission.value("school_category"),
-            submission.value("discipline_type"),
-            year,
-            year,
-        ],
+    # Plain INSERT/UPDATE: DuckDB's ON CONFLICT DO UPDATE costs several times more per row,
+    # and most workbooks change nothing here.
+    code, year = str(submission.school_code), _year(submission)
+    attributes = tuple(submission.value(a) for a in _SCHOOL_ATTRIBUTES)
+    found = store.rows(
+        f"SELECT {', '.join(_SCHOOL_ATTRIBUTES)}, first_year, last_year FROM schools "
+        "WHERE school_code = ?",
+        [code],
     )
+    if not found:
+        store.con.execute(
+            "INSERT INTO schools VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+            [code, *attributes, year, year],
+        )
+        return
+    *current, first_year, last_year = found[0]
+    # the latest year's name and categories win; an older file only widens the year range
+    latest = last_year is None or year >= last_year
+    wanted = (
+        *(attributes if latest else current),
+        year if first_year is None else min(first_year, year),
+        year if last_year is None else max(last_year, year),
+    )
+    if wanted != (*current, first_year, last_year):
+        assignments = ", ".join(
+            f"{c} = ?" for c in (*_SCHOOL_ATTRIBUTES, "first_year", "last_year")
+        )
+        store.con.execute(
+            f"UPDATE schools SET {assignments} WHERE school_code = ?", [*wanted, code]
+        )
 
 
 def _accepted(result: ValidationResult, allow_warnings: bool) -> bool:
@@ -265,20 +277,18 @@ def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) ->
         _append(store, "findings", _findings_frame(submission_id, result))
         return outcome("rejected", None, submission_id)
 
-    current = store.rows(
-        """SELECT submission_id, version, sha256 FROM submissions
-           WHERE school_code = ? AND year = ? AND status = 'accepted'""",
+    found = store.rows(
+        """SELECT max(submission_id) FILTER (WHERE status = 'accepted'),
+                  max(version) FILTER (WHERE status = 'accepted'),
+                  max(sha256) FILTER (WHERE status = 'accepted'),
+                  max(version)
+           FROM submissions WHERE school_code = ? AND year = ?""",
         [school_code, year],
-    )
+    )[0]
+    current = [found[:3]] if found[0] is not None else []
     if current and current[0][2] == submission.sha256:
         return outcome("unchanged", current[0][1], current[0][0])
-    version = (
-        store.scalar(
-            "SELECT max(version) FROM submissions WHERE school_code = ? AND year = ?",
-            [school_code, year],
-        )
-        or 0
-    ) + 1
+    version = (found[3] or 0) + 1
     if current:
         store.con.execute(
             "UPDATE submissions SET status = 'superseded' WHERE submission_id = ?", [current[0][0]]

@@ -14,6 +14,9 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 # Bidirectional marks and zero-width characters: invisible, and they break matching.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Past 2**53 a double no longer holds every whole number, so sums and the store would round
+# silently, and a 64-bit integer column overflows soon after.
+LARGEST = 2**53
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,13 @@ def normalise_number(text: str | None, *, integer: bool, unit: str = "") -> Norm
     number = float(value)
     if not math.isfinite(number):
         return Normalised(problem="value-not-number")
+    if abs(number) >= LARGEST:
+        return Normalised(problem="value-too-large")
     if integer:
         if abs(number - round(number)) > 1e-9:
             return Normalised(problem="value-not-integer")
         return Normalised(int(round(number)), None, tuple(how), tuple(how_en))
-    return Normalised(int(number) if number.is_integer() and abs(number) < 2**53 else number,
+    return Normalised(int(number) if number.is_integer() else number,
                       None, tuple(how), tuple(how_en))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -214,9 +215,14 @@ def validate_workbook(path: str | Path, spec: Spec | None = None, *,
     try:
         book = read_workbook(path, limits)
     except UnreadableFile as exc:
-        report(exc.code, found=exc.found, expected=exc.expected, reason=exc.reason)
+        report(exc.code, sheet=exc.sheet, found=exc.found, expected=exc.expected, reason=exc.reason)
         return ValidationResult(file, tuple(report.items), None, time.perf_counter() - started)
+    if book.macros:
+        report("file-has-macros")
     sheets = match_sheets(spec, book, report)
+    for sheet in sheets.values():
+        if not sheet.visible:
+            report("sheet-hidden", sheet=sheet.name, found=sheet.name)
     values = _read_form(spec, sheets, report)
     table = spec.specialties
     rows, bad_cells, columns = (), set(), {}
@@ -259,7 +265,26 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def validate_paths(paths: Iterable[str | Path], spec: Spec | None = None, *,
                    limits: Limits | None = None) -> Iterator[ValidationResult]:
-    """validate_workbook over files and directories, one result a file, in order."""
+    """validate_workbook over files and directories, one result a file, in order.
+
+    A school and year met a second time in the run gets a duplicate-submission warning: on
+    ingest the later file would silently replace the earlier one.
+    """
     spec = spec or load_spec()
+    seen: dict[tuple[str, object], str] = {}
     for path in expand_paths(paths):
-        yield validate_workbook(path, spec, limits=limits)
+        result = validate_workbook(path, spec, limits=limits)
+        submission = result.submission
+        if submission is None or not submission.school_code or submission.year is None:
+            yield result
+            continue
+        key = (str(submission.school_code), submission.year)
+        if key not in seen:
+            seen[key] = result.file
+            yield result
+            continue
+        where = submission.values["school_code"].source.rpartition("!")
+        duplicate = make_finding("duplicate-submission", result.file, sheet=where[0], cell=where[2],
+                                 indicator="school_code", found=key[0], expected=key[1],
+                                 other=seen[key])
+        yield dataclasses.replace(result, findings=(*result.findings, duplicate))

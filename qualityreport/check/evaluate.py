@@ -1,20 +1,18 @@
-"""Evaluate target sets against the store's views and record every verdict in target_results."""
+"""Evaluate one target over the scope's view: expressions, queries, all_of and share_of."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-import polars as pl
 
-from .errors import SpecError, StoreError
-from .store import Store, latest_year, schools_expected
-from .store.queries import ExpectedSchool
-from .targets import (
+from ..errors import SpecError
+from ..store import Store
+from ..store.queries import ExpectedSchool
+from ..targets import (
     _PARAM_USE,
     SCOPE_VIEWS,
     ParamRef,
@@ -23,98 +21,7 @@ from .targets import (
     load_target_set,
     resolve_parameter,
 )
-
-# Why a verdict is neither met nor missed (met is NULL).
-REASONS = {
-    "no-submission": ("该校本年度未提交数据", "no submission from this school for the year"),
-    "school-unknown": ("数据库中没有这所学校", "this school is not in the database"),
-    "value-missing": (
-        "无法计算（缺数或分母为0）",
-        "cannot be computed (missing value or zero denominator)",
-    ),
-    "not-applicable": ("不适用", "not applicable"),
-    "no-threshold": ("该类别没有标准", "no threshold for this category"),
-    "parameter-missing": ("缺少参数", "a parameter has no value"),
-    "component-no-data": ("部分分项无数据", "some components have no data"),
-    "no-previous-year": ("缺少上年数据", "no data for the year before"),
-    "no-data": ("无数据", "no data"),
-}
-_EPSILON = 1e-9
-
-
-@dataclass(frozen=True)
-class TargetResult:
-    """One verdict: one target for one subject (a school, a specialty or the city) in one year."""
-
-    set_id: str
-    target_id: str
-    name: str
-    name_en: str
-    clause: str
-    scope: str
-    subject_id: str | None
-    subject_name: str | None
-    value: float | None
-    threshold: float | None
-    comparison: str | None
-    met: bool | None
-    gap: float | None  # value - threshold, in the value's unit
-    required: bool
-    severity: str
-    reason: str | None = None
-    unit: str = ""
-    tolerance: float | None = None
-    year: int | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class TargetSummary:
-    set_id: str
-    target_id: str
-    name: str
-    name_en: str
-    scope: str
-    required: bool
-    severity: str
-    met: int
-    missed: int
-    no_data: int
-    not_applicable: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    year: int | None
-    run_id: int | None
-    checked_at: dt.datetime
-    parameters: dict[str, dict[str, Any]]
-    results: tuple[TargetResult, ...]
-    summaries: tuple[TargetSummary, ...]
-
-    @property
-    def required_missed(self) -> int:
-        return sum(s.missed for s in self.summaries if s.required)
-
-    @property
-    def passed(self) -> bool:
-        return self.required_missed == 0
-
-    def to_dict(self) -> dict:
-        return {
-            "year": self.year,
-            "run_id": self.run_id,
-            "checked_at": self.checked_at.isoformat(sep=" "),
-            "passed": self.passed,
-            "parameters": self.parameters,
-            "summaries": [s.to_dict() for s in self.summaries],
-            "results": [r.to_dict() for r in self.results],
-        }
+from .results import TargetResult, compare
 
 
 @dataclass(frozen=True)
@@ -127,26 +34,6 @@ class _Row:
     reason: str | None = None
     threshold: float | None = None
     met: bool | None = None
-
-
-def compare(
-    value: float, comparison: str, threshold: float, tolerance: float | None = None
-) -> bool:
-    """value <comparison> threshold; boundaries are exact (0.5 is not gt 0.5, 0.1 is ge 0.1)."""
-    eps = _EPSILON * max(1.0, abs(threshold))
-    if comparison == "gt":
-        return value > threshold + eps
-    if comparison == "ge":
-        return value >= threshold - eps
-    if comparison == "lt":
-        return value < threshold - eps
-    if comparison == "le":
-        return value <= threshold + eps
-    if comparison == "eq":
-        return abs(value - threshold) <= eps
-    if comparison == "between":
-        return abs(value - threshold) <= (tolerance or 0.0) + eps
-    raise ValueError(comparison)
 
 
 @dataclass
@@ -490,143 +377,3 @@ class _Run:
         value = sum(judged) / len(judged) if judged else None
         row = _Row("city", "全市", value, reason=None if judged else "no-data")
         return self.judge(target_set, target, [row])
-
-
-def _summaries(results: list[TargetResult]) -> tuple[TargetSummary, ...]:
-    order: dict[tuple[str, str], list[TargetResult]] = {}
-    for r in results:
-        order.setdefault((r.set_id, r.target_id), []).append(r)
-    return tuple(
-        TargetSummary(
-            set_id=rs[0].set_id,
-            target_id=rs[0].target_id,
-            name=rs[0].name,
-            name_en=rs[0].name_en,
-            scope=rs[0].scope,
-            required=rs[0].required,
-            severity=rs[0].severity,
-            met=sum(r.met is True for r in rs),
-            missed=sum(r.met is False for r in rs),
-            no_data=sum(r.met is None and r.reason != "not-applicable" for r in rs),
-            not_applicable=sum(r.reason == "not-applicable" for r in rs),
-        )
-        for rs in order.values()
-    )
-
-
-def _expected_table(store: Store, schools: list[ExpectedSchool]) -> None:
-    # Completeness queries join this table: the schools that ought to have submitted this year.
-    store.con.execute("""CREATE OR REPLACE TEMP TABLE expected_school (
-        school_code VARCHAR, school_name VARCHAR, county VARCHAR, source VARCHAR)""")
-    if schools:
-        store.con.executemany(
-            "INSERT INTO expected_school VALUES (?, ?, ?, ?)",
-            [(s.school_code, s.school_name, s.county, s.source) for s in schools],
-        )
-
-
-def _store_results(
-    store: Store, run_id: int, checked_at: dt.datetime, year: int, results: list[TargetResult]
-) -> None:
-    frame = pl.DataFrame(
-        {
-            "run_id": [run_id] * len(results),
-            "checked_at": [checked_at] * len(results),
-            "year": [year] * len(results),
-            **{
-                name: [getattr(r, name) for r in results]
-                for name in (
-                    "set_id",
-                    "target_id",
-                    "name",
-                    "name_en",
-                    "clause",
-                    "scope",
-                    "subject_id",
-                    "subject_name",
-                    "value",
-                    "threshold",
-                    "comparison",
-                    "met",
-                    "gap",
-                    "required",
-                    "severity",
-                    "reason",
-                    "unit",
-                )
-            },
-        },
-        schema={
-            "run_id": pl.Int64,
-            "checked_at": pl.Datetime("us"),
-            "year": pl.Int32,
-            "set_id": pl.String,
-            "target_id": pl.String,
-            "name": pl.String,
-            "name_en": pl.String,
-            "clause": pl.String,
-            "scope": pl.String,
-            "subject_id": pl.String,
-            "subject_name": pl.String,
-            "value": pl.Float64,
-            "threshold": pl.Float64,
-            "comparison": pl.String,
-            "met": pl.Boolean,
-            "gap": pl.Float64,
-            "required": pl.Boolean,
-            "severity": pl.String,
-            "reason": pl.String,
-            "unit": pl.String,
-        },
-    )
-    store.con.execute("BEGIN TRANSACTION")
-    try:
-        store.con.register("_incoming_results", frame.to_arrow())
-        columns = ", ".join(frame.columns)
-        store.con.execute(
-            f"INSERT INTO target_results ({columns}) SELECT {columns} FROM _incoming_results"
-        )
-        store.con.execute("COMMIT")
-    except Exception:
-        store.con.execute("ROLLBACK")
-        raise
-    finally:
-        store.con.unregister("_incoming_results")
-
-
-def check(
-    store: Store,
-    target_sets: Iterable[TargetSet],
-    year: int | None = None,
-    parameters: dict[str, Any] | None = None,
-    *,
-    expected_schools: Iterable[ExpectedSchool] | None = None,
-    save: bool = True,
-) -> CheckReport:
-    """Evaluate every target of the sets for one year (the latest stored by default).
-
-    parameters override the sets' defaults (a value may be a mapping by year). Results are
-    stored in target_results under a new run id unless the store is read-only or save is False.
-    """
-    target_sets = tuple(target_sets)
-    year = year if year is not None else latest_year(store)
-    checked_at = dt.datetime.now().replace(microsecond=0)
-    if year is None:
-        return CheckReport(None, None, checked_at, {}, (), ())
-    given = tuple(expected_schools) if expected_schools is not None else None
-    expected = schools_expected(store, year, given)
-    _expected_table(store, expected)
-    run = _Run(store, year, dict(parameters or {}), expected, sets={s.id: s for s in target_sets})
-    results: list[TargetResult] = []
-    for target_set in target_sets:
-        for target in target_set.targets:
-            results.extend(run.evaluate(target_set, target))
-    run_id = None
-    if save and not store.read_only:
-        run_id = store.scalar("SELECT nextval('target_run_seq')")
-        try:
-            _store_results(store, run_id, checked_at, year, results)
-        except duckdb.Error as exc:
-            raise StoreError(f"目标结果无法保存 / cannot store target results: {exc}") from None
-    used = {s.id: {k: v for k, v in run.parameters(s).items() if k != "year"} for s in target_sets}
-    return CheckReport(year, run_id, checked_at, used, tuple(results), _summaries(results))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import os
 import re
@@ -41,6 +42,17 @@ class Options:
     template_dir: Path | None = None
     logo: Path | None = None
     font_families: tuple[str, ...] | None = None  # None: ask fontconfig
+
+
+@functools.lru_cache(maxsize=8)
+def _fonts(families: tuple[str, ...] | None) -> ReportFonts:
+    # fc-list once per process: a worker rendering fifty reports asks fontconfig once
+    return find_cjk_fonts(families)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_spec() -> Spec:
+    return load_spec()
 
 
 def _numbering(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -189,8 +201,8 @@ def school_report_html(db_path: str | Path, school: str, year: int, *, options: 
     from .report_data import load_school_report_data
     from .school_view import school_view
 
-    fonts = find_cjk_fonts(options.font_families)
-    spec = spec or load_spec()
+    fonts = _fonts(options.font_families)
+    spec = spec or _default_spec()
     context = _common_context(options, fonts)
     t = context["t"]
     data = load_school_report_data(db_path, school, year, spec=spec)
@@ -230,8 +242,8 @@ def city_report_html(db_path: str | Path, year: int, *, title: str | None = None
     from .report_data import load_city_report_data, load_school_reports
     from .school_view import school_view
 
-    fonts = find_cjk_fonts(options.font_families)
-    spec = spec or load_spec()
+    fonts = _fonts(options.font_families)
+    spec = spec or _default_spec()
     context = _common_context(options, fonts)
     t = context["t"]
     num = context["num"]
@@ -306,7 +318,7 @@ def render_school_reports(db_path: str | Path, year: int, out_dir: str | Path, *
     options = Options(lang=lang, template_dir=Path(template_dir) if template_dir else None,
                       logo=Path(logo) if logo else None,
                       font_families=tuple(font_families) if font_families is not None else None)
-    find_cjk_fonts(options.font_families)  # fail once, before starting any process
+    _fonts(options.font_families)  # fail once, before starting any process
     _check_template_dir(options.template_dir)
     _logo_uri(options.logo)
     out_dir = Path(out_dir)

@@ -511,3 +511,12 @@ def load_school_reports(db_path: str | Path, year: int, *,
         _check_year(store, year)
         rows = store.rows("SELECT * FROM school_year WHERE year = ? ORDER BY school_code", (year,))
         return tuple(_school_data(store, spec, row, year) for row in rows)
+
+
+def latest_year(db_path: str | Path) -> int:
+    """The latest year with data; RenderError for an empty database."""
+    with _Store(db_path) as store:
+        years = _years(store)
+    if not years:
+        raise RenderError(f"数据库中还没有数据，请先入库 / no data yet, run ingest first: {db_path}")
+    return years[-1]

@@ -1,0 +1,258 @@
+"""Real PDFs from the example city: text, fonts, outline, targets, safety and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+from render_fixture_db import build_fixture_db
+
+from qualityreport.cli import cli
+from qualityreport.errors import RenderError
+from qualityreport.render import render_city_report, render_school_report
+from qualityreport.render.fetcher import SafeFetcher
+from qualityreport.render.report_data import load_city_report_data, load_school_report_data
+from qualityreport.resources import templates_dir
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+YEAR = 2024
+SCHOOL = "4142050101"
+CHAPTERS = ("基本情况", "学生发展", "质量保障措施", "校企合作", "社会贡献", "举办者履责", "特色创新",
+            "主要问题和改进措施", "目标达成情况", "附录 指标表")
+
+
+def _text(pdf: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def _outline(pdf: Path) -> list[tuple[int, str, int]]:
+    reader = PdfReader(pdf)
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return entries
+
+
+def _fonts(pdf: Path) -> set[str]:
+    names = set()
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.fixture(scope="module")
+def city_db(tmp_path_factory) -> Path:
+    """The example city through the real pipeline: validate, ingest, check every year."""
+    from qualityreport.check import check
+    from qualityreport.spec import load_spec
+    from qualityreport.store import ingest, load_school_list, open_store, register_expected_schools
+    from qualityreport.targets import load_parameters, load_target_sets
+    from qualityreport.validate import validate_paths
+
+    db = tmp_path_factory.mktemp("store") / "city.duckdb"
+    spec = load_spec()
+    parameters = EXAMPLES / "city-parameters.yaml"
+    schools = load_school_list(parameters)
+    with open_store(db, spec) as store:
+        register_expected_schools(store, schools)
+        ingest(store, validate_paths([EXAMPLES / "city", EXAMPLES / "mistakes"], spec))
+        for year in (2022, 2023, 2024):
+            check(store, load_target_sets(), year, load_parameters(parameters),
+                  expected_schools=schools)
+    return db
+
+
+@pytest.fixture(scope="module")
+def school_pdf(city_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("school") / "school.pdf"
+    return render_school_report(city_db, SCHOOL, YEAR, out)
+
+
+@pytest.fixture(scope="module")
+def city_pdf(city_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("city") / "city.pdf"
+    return render_city_report(city_db, YEAR, out, city="宜昌市", with_school_reports=True)
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    return build_fixture_db(tmp_path_factory.mktemp("hostile") / "fixture.duckdb",
+                            hostile_school=True)
+
+
+def test_school_report_has_every_chapter_figure_and_verdict(city_db, school_pdf):
+    data = load_school_report_data(city_db, SCHOOL, YEAR)
+    text = _text(school_pdf.output)
+    assert data.name in text
+    assert "中等职业教育质量年度报告" in text
+    assert "目录" in text.replace(" ", "")
+    for chapter in CHAPTERS:
+        assert chapter in text, chapter
+    enrolled = f"{round(data.values['students_enrolled']):,}人"
+    assert f"在校生数为{enrolled}" in text.replace("\n", "")
+    ratio = f"{data.values['dual_qualified_ratio'] * 100:.1f}%"
+    assert ratio in text
+    assert "达成" in text
+    if any(t.met is False for t in data.targets):
+        assert "未达成" in text
+    assert 6 <= school_pdf.pages <= 30
+    assert school_pdf.refused == ()
+    assert not [m for m in school_pdf.messages if "Anchor defined twice" in m]
+
+
+def test_school_report_outline_and_toc_point_at_chapters(school_pdf):
+    outline = _outline(school_pdf.output)
+    titles = [title for _, title, _ in outline]
+    assert "一、基本情况" in titles and "附录 指标表" in titles
+    assert "目录" not in titles
+    pages = [page for _, _, page in outline]
+    assert pages == sorted(pages)
+    toc = PdfReader(school_pdf.output).pages[1].extract_text()
+    assert "一、基本情况" in toc and "九、目标达成情况" in toc
+    first_chapter_page = pages[0] + 1
+    assert str(first_chapter_page) in toc
+
+
+def test_pdf_embeds_a_chinese_font(school_pdf):
+    fonts = _fonts(school_pdf.output)
+    assert any("CJK" in f or "NotoSans" in f for f in fonts), fonts
+    assert not any("JP" in f for f in fonts), fonts
+
+
+def test_city_report_sections_matrix_and_appendix(city_db, city_pdf):
+    data = load_city_report_data(city_db, YEAR)
+    text = _text(city_pdf.output)
+    assert "宜昌市" in text and "中等职业教育质量年度报告" in text
+    for heading in ("全市基本情况", "目标达成情况", "各校目标达成矩阵", "主要指标分布", "专业结构",
+                    "数据报送情况", "历年趋势", "数据质量", "附录 分报告"):
+        assert heading in text, heading
+    assert "绿色为达成" in text
+    assert "被退回的文件" in text
+    assert any(r.file_name in text for r in data.completeness.rejected)
+    outline = _outline(city_pdf.output)
+    school_entries = [(title, page) for depth, title, page in outline if depth == 1]
+    names = {s.name for s in data.schools}
+    appended = [(title, page) for title, page in school_entries if title in names]
+    assert {title for title, _ in appended} == names
+    # every school report starts on a page of its own
+    assert len({page for _, page in appended}) == len(appended)
+    assert city_pdf.pages > 12 * 6
+    assert not [m for m in city_pdf.messages if "Anchor defined twice" in m]
+
+
+def test_city_report_charts_keep_text_as_text(city_pdf):
+    # matplotlib wrote svg.fonttype none: the school names on chart axes are searchable text
+    reader = PdfReader(city_pdf.output)
+    distribution_pages = [p.extract_text() for p in reader.pages[:40] if "图" in p.extract_text()]
+    assert distribution_pages
+
+
+def test_hostile_values_render_as_text_and_fetch_nothing(hostile_db, tmp_path):
+    result = render_school_report(hostile_db, "4205000002", 2024, tmp_path / "hostile.pdf")
+    text = _text(result.output).replace("\n", "")
+    assert "<script>alert(1)</script>夷陵职教" in text
+    assert 'src="file:///etc/passwd"' in text
+    assert "http://example.com/evil.png" in text
+    assert result.refused == ()  # escaped: nothing even tried to load
+    assert PdfReader(result.output).attachments == {}
+
+
+def test_missing_narrative_shows_placeholder(hostile_db, tmp_path):
+    result = render_school_report(hostile_db, "4205000001", 2024, tmp_path / "school.pdf")
+    text = _text(result.output)
+    assert "本部分学校未填写。" in text
+    assert "七、特色创新" in text
+
+
+def test_fetcher_refuses_local_files_and_network(tmp_path):
+    fetcher = SafeFetcher([templates_dir()])
+    css = (templates_dir() / "report.css").resolve().as_uri()
+    assert b"@page" in fetcher.fetch(css).read()
+    outside = (templates_dir() / ".." / ".." / "etc" / "passwd").as_uri()
+    for url in ("file:///etc/passwd", "http://example.com/x.png", "https://example.com/",
+                "ftp://example.com/x", outside, "file://evil.example.com/etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert "file:///etc/passwd" in fetcher.refused
+    assert "http://example.com/x.png" in fetcher.refused
+
+
+def test_user_template_cannot_reach_outside(hostile_db, tmp_path):
+    own = tmp_path / "templates"
+    own.mkdir()
+    shutil.copy(templates_dir() / "school.html.j2", own / "school.html.j2")
+    page = (own / "school.html.j2").read_text(encoding="utf-8")
+    page = page.replace("{% block body %}", '{% block body %}<img src="file:///etc/passwd">'
+                        '<img src="http://example.com/track.png">'
+                        '<link rel="attachment" href="file:///etc/hostname">'
+                        '<p class="own-template">自定义模板</p>', 1)
+    (own / "school.html.j2").write_text(page, encoding="utf-8")
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                    '<rect width="40" height="20" fill="#c00"/></svg>', encoding="utf-8")
+    result = render_school_report(hostile_db, "4205000001", 2024, tmp_path / "own.pdf",
+                                  template_dir=own, logo=logo)
+    assert "自定义模板" in _text(result.output)
+    assert "file:///etc/passwd" in result.refused
+    assert "http://example.com/track.png" in result.refused
+    assert "file:///etc/hostname" in result.refused
+    assert PdfReader(result.output).attachments == {}
+
+
+def test_english_report(hostile_db, tmp_path):
+    result = render_school_report(hostile_db, "4205000001", 2024, tmp_path / "en.pdf", lang="en")
+    text = _text(result.output)
+    assert "Overview" in text and "Targets" in text and "Page 3 of" in text
+
+
+def test_no_cjk_font_is_a_render_error(hostile_db, tmp_path):
+    with pytest.raises(RenderError, match="fonts-noto-cjk"):
+        render_school_report(hostile_db, "4205000001", 2024, tmp_path / "x.pdf", font_families=[])
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_unknown_school_and_year_are_clear_errors(hostile_db):
+    with pytest.raises(RenderError, match="没有学校"):
+        load_school_report_data(hostile_db, "不存在的学校", 2024)
+    with pytest.raises(RenderError, match="没有2019年度"):
+        load_school_report_data(hostile_db, "4205000001", 2019)
+
+
+def test_cli_errors_are_one_line(hostile_db, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["report", "school", "不存在", "--year", "2024", "--db", str(hostile_db)])
+    assert result.exit_code == 3
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    result = runner.invoke(cli, ["report", "city", "--year", "2019", "--db", str(hostile_db),
+                                 "-o", str(tmp_path / "c.pdf")])
+    assert result.exit_code == 3 and "2019" in result.output
+
+
+def test_cli_school_by_name(hostile_db, tmp_path):
+    out = tmp_path / "by-name.pdf"
+    result = CliRunner().invoke(cli, ["report", "school", "宜昌市三峡中等专业学校", "--year", "2024",
+                                      "--db", str(hostile_db), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and "页" in result.output
+
+
+def test_doctor_reports_fonts_and_exit_code():
+    from qualityreport.cli.doctor import run_checks
+
+    result = CliRunner().invoke(cli, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "Noto Sans CJK SC" in result.output and "weasyprint" in result.output
+    missing = run_checks(font_families=[])
+    font = next(c for c in missing if "CJK" in c.name)
+    assert not font.ok and "fonts-noto-cjk" in font.fix

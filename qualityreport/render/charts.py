@@ -91,8 +91,10 @@ def trend_lines(years: Sequence[int], series: Sequence[tuple[str, Sequence[float
         xs, ys = zip(*points, strict=True)
         ax.plot(xs, ys, marker="o", color=PALETTE[i % len(PALETTE)], label=label, linewidth=1.6)
         for x, y in points:
+            # alternate above and below so two close lines do not print over each other
             ax.annotate(format_value(y / scale, unit, lang, with_unit=unit == "percent"), (x, y),
-                        textcoords="offset points", xytext=(0, 5), ha="center", fontsize=7)
+                        textcoords="offset points", xytext=(0, 5 if i % 2 == 0 else -11),
+                        ha="center", fontsize=7, color=PALETTE[i % len(PALETTE)])
     ax.set_xticks(list(years), [f"{y}" for y in years])
     if unit == "percent":
         ax.yaxis.set_major_formatter(lambda x, _: f"{x:.0f}%")

@@ -1,0 +1,156 @@
+"""Benchmark of report rendering: seconds per page and peak memory as the city grows.
+
+Not a test. Builds the example city through the real pipeline, copies the store with synthetic
+schools (clones of the twelve, with new codes and names) to 12, 50 and 200 schools, then renders
+in child processes so each measurement has a clean peak RSS:
+  - the city report with every school report as an appendix,
+  - every school report in parallel (one process per core).
+Prints a table and writes bench/results/render.json.
+
+    .venv/bin/python bench/render.py [--sizes 12 50 200] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+RELATIONS = ("school_year", "specialty_year", "county_year", "city_year", "narrative",
+             "submission_log", "target_results", "schools", "findings")
+
+
+def build_store(db: Path) -> None:
+    from qualityreport.check import check
+    from qualityreport.spec import load_spec
+    from qualityreport.store import ingest, load_school_list, open_store, register_expected_schools
+    from qualityreport.targets import load_parameters, load_target_sets
+    from qualityreport.validate import validate_paths
+
+    spec = load_spec()
+    parameters = EXAMPLES / "city-parameters.yaml"
+    schools = load_school_list(parameters)
+    with open_store(db, spec) as store:
+        register_expected_schools(store, schools)
+        ingest(store, validate_paths([EXAMPLES / "city"], spec))
+        for year in (2022, 2023, 2024):
+            check(store, load_target_sets(), year, load_parameters(parameters),
+                  expected_schools=schools)
+
+
+def grow(source: Path, target: Path, schools: int) -> None:
+    """A copy of the store's views as tables, with clones added until there are `schools`."""
+    import duckdb
+
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'").fetchall()}
+    for name in RELATIONS:
+        if name in present:
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM src.{name}")
+    con.execute("DETACH src")
+    codes = [r[0] for r in con.execute(
+        "SELECT DISTINCT school_code FROM school_year ORDER BY 1").fetchall()]
+    for n in range(max(0, schools - len(codes))):
+        base = codes[n % len(codes)]
+        code = f"99{n:08d}"
+        suffix = f"（{n + 1}）"
+        con.execute("INSERT INTO school_year SELECT * REPLACE (? AS school_code, "
+                    "school_name || ? AS school_name) FROM school_year WHERE school_code = ?",
+                    [code, suffix, base])
+        con.execute("INSERT INTO specialty_year SELECT * REPLACE (? AS school_code, "
+                    "school_name || ? AS school_name) FROM specialty_year WHERE school_code = ?",
+                    [code, suffix, base])
+        con.execute("INSERT INTO narrative SELECT * REPLACE (? AS school_code) FROM narrative "
+                    "WHERE school_code = ?", [code, base])
+        con.execute("INSERT INTO target_results SELECT * REPLACE ("
+                    "replace(subject_id, ?, ?) AS subject_id, subject_name || ? AS subject_name) "
+                    "FROM target_results WHERE subject_id = ? OR starts_with(subject_id, ? || '/')",
+                    [base, code, suffix, base, base])
+        if "schools" in present:
+            con.execute("INSERT INTO schools SELECT * REPLACE (? AS school_code, "
+                        "school_name || ? AS school_name) FROM schools WHERE school_code = ?",
+                        [code, suffix, base])
+    con.close()
+
+
+def child(kind: str, db: str, out: str, workers: int) -> dict:
+    """Runs inside a fresh process; prints its measurements as JSON."""
+    import resource
+
+    from qualityreport.render import render_city_report, render_school_reports
+
+    start = time.perf_counter()
+    if kind == "city":
+        result = render_city_report(db, 2024, out, with_school_reports=True)
+        pages, reports = result.pages, 1
+    else:
+        results = render_school_reports(db, 2024, out, workers=workers)
+        pages, reports = sum(r.pages for r in results), len(results)
+    seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": seconds, "pages": pages, "reports": reports,
+            "peak_rss_mb": round(max(own, workers_peak) / 1024, 1),
+            "parent_rss_mb": round(own / 1024, 1), "worker_rss_mb": round(workers_peak / 1024, 1)}
+
+
+def measure(kind: str, db: Path, out: Path, workers: int) -> dict:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--child", kind, str(db), str(out),
+                             str(workers)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    stdout, _ = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"{kind} render failed ({proc.returncode})")
+    row = json.loads(stdout.strip().splitlines()[-1])
+    row["wall_seconds"] = time.perf_counter() - start  # with interpreter start and imports
+    row["seconds_per_page"] = row["seconds"] / max(row["pages"], 1)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[12, 50, 200])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, db, out, workers = args.child
+        print(json.dumps(child(kind, db, out, int(workers))))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="qr-bench-") as tmp:
+        tmp = Path(tmp)
+        source = tmp / "city.duckdb"
+        build_store(source)
+        for size in args.sizes:
+            db = tmp / f"city-{size}.duckdb"
+            grow(source, db, size)
+            for kind in ("city", "schools"):
+                out = tmp / (f"city-{size}.pdf" if kind == "city" else f"schools-{size}")
+                row = {"schools": size, "kind": kind, **measure(kind, db, out, args.workers)}
+                rows.append(row)
+                print(f"{size:>4} schools  {kind:<8} {row['pages']:>5} pages  "
+                      f"{row['seconds']:>7.1f} s  {row['seconds_per_page']:.3f} s/page  "
+                      f"peak {row['peak_rss_mb']:>7.1f} MB", flush=True)
+    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                           "platform": platform.platform()},
+               "workers": args.workers, "rows": rows}
+    target = ROOT / "bench" / "results" / "render.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"→ {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 
 SEVERITIES = ("error", "warning", "info")
@@ -158,11 +159,12 @@ class Finding:
     @property
     def location(self) -> str:
         """Where it is, as a person would write it: 师资队伍!C7, 专业设置 第5行, or the sheet."""
-        if self.sheet and self.cell:
-            return f"{self.sheet}!{self.cell}"
-        if self.sheet and self.row:
-            return f"{self.sheet}!{self.row}:{self.row}"
-        return self.sheet or ""
+        sheet = _visible(self.sheet) if self.sheet else self.sheet
+        if sheet and self.cell:
+            return f"{sheet}!{self.cell}"
+        if sheet and self.row:
+            return f"{sheet}!{self.row}:{self.row}"
+        return sheet or ""
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
@@ -178,7 +180,16 @@ def _text(value) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return _visible(str(value))
+
+
+def _visible(text: str) -> str:
+    """Control and format characters (bell, right-to-left override, zero-width space) as <U+202E>:
+    shown raw they vanish, or reverse the rest of a terminal line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\n\t" or unicodedata.category(ch) == "Zs"
+                   else f"<U+{ord(ch):04X}>" for ch in text)
 
 
 def make_finding(code: str, file: str, *, severity: str | None = None, sheet=None, cell=None,

@@ -92,7 +92,7 @@ def ingest_command(paths, db_path, allow_warnings, specs_dir, lang):
     """
     from ..spec import load_spec
     from ..store import ingest_iter, open_store
-    from ..validate import expand_paths, validate_workbook
+    from ..validate import expand_paths, validate_paths
 
     spec = load_spec(specs_dir)
     files = expand_paths(paths)
@@ -100,7 +100,7 @@ def ingest_command(paths, db_path, allow_warnings, specs_dir, lang):
         raise click.UsageError("没有找到工作簿 / no workbooks found in the given paths")
     counts: dict[str, int] = {}
     with open_store(db_path, spec) as store:
-        results = (validate_workbook(f, spec) for f in files)
+        results = validate_paths(files, spec)
         outcomes = ingest_iter(store, results, allow_warnings=allow_warnings)
         for n, outcome in enumerate(outcomes, start=1):
             counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
@@ -257,6 +257,7 @@ def status_command(year, db_path, schools_file, output_format, lang):
 @one_line_errors
 def sql_command(statement, db_path, output_format):
     """只读查询 / Run one read-only SELECT over the views (school_year, city_year, …)."""
+    from ..annotate import safe_text
     from ..store import query
 
     with _open(db_path) as store:
@@ -268,7 +269,8 @@ def sql_command(statement, db_path, output_format):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        # submitted text (a school name) must not become a formula when the CSV is opened in Excel
+        writer.writerows([safe_text(v) for v in row] for row in rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
         console().print(table("", columns, [list(r) for r in rows]))

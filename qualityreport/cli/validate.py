@@ -37,7 +37,7 @@ def validate_command(paths, output_format, output, annotate, details, lang, spec
         totals_line,
     )
     from ..spec import load_spec
-    from ..validate import expand_paths, validate_workbook
+    from ..validate import expand_paths, validate_paths
 
     spec = load_spec(specs_dir)
     files = expand_paths(paths)
@@ -47,8 +47,8 @@ def validate_command(paths, output_format, output, annotate, details, lang, spec
     results = []
     interactive = output_format == "text" and output is None
     with _progress(len(files), enabled=len(files) > 1) as advance:
-        for file in files:
-            result = validate_workbook(file, spec)
+        # validate_paths, not file by file: it warns when a school and year come twice in the batch
+        for result in validate_paths(files, spec):
             results.append(result)
             if interactive:
                 _echo_result(result, lang, show_details, summary_line, finding_lines)

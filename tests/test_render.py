@@ -256,3 +256,15 @@ def test_doctor_reports_fonts_and_exit_code():
     missing = run_checks(font_families=[])
     font = next(c for c in missing if "CJK" in c.name)
     assert not font.ok and "fonts-noto-cjk" in font.fix
+
+
+def test_all_school_reports_in_parallel(tmp_path):
+    from qualityreport.render import render_school_reports
+
+    db = build_fixture_db(tmp_path / "three.duckdb", schools=3)
+    seen = []
+    results = render_school_reports(db, 2024, tmp_path / "out", workers=2, progress=seen.append)
+    # the third school's 2024 workbook was rejected, so two reports
+    assert [r.output.name for r in results] == ["2024-4205000001-宜昌市三峡中等专业学校.pdf",
+                                                "2024-4205000002-夷陵区职业教育中心.pdf"]
+    assert len(seen) == 2 and all(r.pages >= 6 for r in results)

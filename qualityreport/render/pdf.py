@@ -58,7 +58,7 @@ def _default_spec() -> Spec:
 def _numbering(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if lang == "zh":
         return CN_NUMBERS, CN_SECTIONS
-    return tuple(f"{n}. " for n in range(1, 11)), tuple(f"{n}.{m} " for n in ("",) for m in range(1, 9))
+    return tuple(f"{n}. " for n in range(1, 11)), tuple(f"({m}) " for m in range(1, 9))
 
 
 def _check_template_dir(template_dir: Path | None) -> Path | None:

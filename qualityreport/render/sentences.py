@@ -32,8 +32,11 @@ def format_value(value: float | None, unit: str, lang: str = "zh", *, with_unit:
         return f"{value:.1f}:1"
     if unit == "元" and abs(value) >= 1_000_000:
         # Equipment values in 元 run to eight digits; 万元 is how reports print them.
-        text = f"{value / _WAN:,.1f}"
-        return text + ("万元" if lang == "zh" else "0k yuan") if with_unit else text
+        if lang == "zh":
+            text = f"{value / _WAN:,.1f}"
+            return text + "万元" if with_unit else text
+        text = f"{value / 1_000_000:,.2f}"
+        return text + " million yuan" if with_unit else text + "m"
     if digits == 0 or float(value).is_integer() or abs(value) >= 1000:
         text = f"{round(value):,}"
     else:

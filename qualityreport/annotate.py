@@ -49,8 +49,10 @@ def annotate_workbook(result: ValidationResult, output: str | Path, lang: str = 
 
     output = Path(output)
     source = Path(result.file)
+    # An unusable original (a zip bomb among them) is never opened again: findings sheet only.
+    copy = result.usable and source.suffix.lower() in (".xlsx", ".xlsm")
     try:
-        book = load_workbook(source) if source.suffix.lower() in (".xlsx", ".xlsm") else Workbook()
+        book = load_workbook(source) if copy else Workbook()
     except Exception:  # an unreadable original still gets its findings written out
         book = Workbook()
     marked: dict[tuple[str, str], list[str]] = {}

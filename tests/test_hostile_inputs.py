@@ -242,3 +242,64 @@ def test_html_report_escapes_every_hostile_string(tmp_path):
     assert "=cmd|&#39; /C calc&#39;!A0" in html
     assert "\x07" not in html and "\u202e" not in html
     assert "<U+202E>" in html or "&lt;U+202E&gt;" in html
+
+
+# ---- output safety: what we write never turns submitted text into a live formula -------------
+
+
+def _formula_cells(path: Path) -> set[tuple[str, str]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    return {(ws.title, c.coordinate) for ws in book.worksheets for row in ws.iter_rows()
+            for c in row if c.data_type == "f"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "zip-bomb" not in n) + [
+    "zip-bomb-lying-sizes.xlsx"])
+def test_annotated_copy_turns_no_submitted_text_into_a_formula(name, spec, tmp_path):
+    from qualityreport.annotate import FINDINGS_SHEET, annotate_workbook
+
+    result = validate_workbook(BAD / name, spec)
+    out = annotate_workbook(result, tmp_path / "annotated.xlsx")
+    copied = result.usable and name.endswith((".xlsx", ".xlsm"))
+    own = _formula_cells(BAD / name) if copied else set()
+    formulas = _formula_cells(out)
+    # only the school's own formulas survive in the copy, and none is in the findings sheet
+    assert formulas <= own
+    assert not any(sheet == FINDINGS_SHEET for sheet, _ in formulas)
+
+
+@pytest.fixture
+def hostile_store(make_workbook, spec, tmp_path):
+    from qualityreport.store import ingest_paths
+
+    path = make_workbook("hostile.xlsx", values={"school_name": HYPERLINK, "county": DDE})
+    db = tmp_path / "hostile.duckdb"
+    report = ingest_paths(db, [path], spec)
+    assert report.count("accepted") == 1
+    return db
+
+
+def test_check_xlsx_export_holds_no_formula(hostile_store, tmp_path):
+    out = tmp_path / "check.xlsx"
+    result = CliRunner().invoke(cli, ["check", "--db", str(hostile_store), "--format", "xlsx",
+                                      "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    assert _formula_cells(out) == set()
+    from openpyxl import load_workbook
+
+    texts = [c.value for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert any("http://evil" in t for t in texts)  # the school name is there, as text
+    assert not any(t.startswith("=") for t in texts)
+
+
+def test_sql_csv_export_neutralises_formula_text(hostile_store):
+    import csv
+
+    result = CliRunner().invoke(cli, ["sql", "--db", str(hostile_store), "--format", "csv",
+                                      "SELECT school_name, county FROM schools"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(result.output.splitlines()))
+    assert rows[1] == ["'" + HYPERLINK, "'" + DDE]

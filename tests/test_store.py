@@ -340,6 +340,9 @@ def test_query_is_read_only(db, spec):
             query(s, "SELECT 1; SELECT 2")
         with pytest.raises(StoreError, match="query failed"):
             query(s, "SELECT no_such_column FROM school_year")
+        # a SELECT may not read local files either
+        with pytest.raises(StoreError, match="disabled by configuration"):
+            query(s, "SELECT * FROM read_csv('/etc/passwd')")
         # the connection itself refuses writes, whatever gets past the statement check
         with pytest.raises(duckdb.Error, match="read-only"):
             s.con.execute("DELETE FROM submissions")

@@ -277,6 +277,9 @@ def query(store: Store, sql: str) -> tuple[list[str], list[tuple]]:
             f"只允许 SELECT/WITH 查询，数据库为只读 / only SELECT or WITH queries are allowed "
             f"(got {statements[0].type.name})"
         )
+    if store.read_only:
+        # Ad-hoc SQL reads the database only: no local files (read_csv('/etc/passwd')), no ATTACH.
+        store.con.execute("SET enable_external_access = false")
     # A writable store still never keeps what a query did: it runs inside a rolled-back transaction.
     guard = not store.read_only
     if guard:

@@ -130,6 +130,25 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
     return tuple(tables), max(len(c) for c in chunks), summary
 
 
+def _common_target(data: CityReportData, indicator: str, infos) -> TargetResult | None:
+    """A school target on this indicator with one line for every school (drawn on the chart)."""
+    by_key: dict[tuple[str, str], list[TargetResult]] = {}
+    for x in data.targets:
+        if x.scope == "school":
+            by_key.setdefault((x.set_id, x.target_id), []).append(x)
+    values = {s.code: s.values for s in data.schools}
+    candidates = []
+    for results in by_key.values():
+        if len({x.threshold for x in results}) != 1:
+            continue
+        first = results[0]
+        found = target_for(indicator, [first], infos, values.get(first.subject_id))
+        if found is not None:
+            candidates.append(found)
+    candidates.sort(key=lambda x: ("教职成" in x.clause or "national" in x.set_id))
+    return candidates[0] if candidates else None
+
+
 def _set_names() -> dict[str, str]:
     """Target set id → its document's name, from the shipped target sets when they load."""
     try:
@@ -146,7 +165,7 @@ def _distribution(data: CityReportData, indicator: str, infos, t: Labels,
     values = [s.values.get(indicator) for s in data.schools]
     if info is None or not any(v is not None for v in values):
         return None
-    target = target_for(indicator, [x for x in data.targets if x.scope == "school"], infos)
+    target = _common_target(data, indicator, infos)
     present = [v for v in values if v is not None]
     sentences = [describe(t.subject_city, info.label(t.lang), data.city.get(indicator), info.unit,
                           target=target.threshold if target else None,
@@ -157,10 +176,10 @@ def _distribution(data: CityReportData, indicator: str, infos, t: Labels,
         spread = (f"各校{info.name}介于{format_value(low, info.unit)}至{format_value(high, info.unit)}之间，"
                   f"中位数为{format_value(data.city_median.get(indicator), info.unit)}")
         if target:
-            met = sum(1 for x in data.targets if x.target_id == target.target_id
-                      and x.scope == "school" and x.met is True)
-            applies = sum(1 for x in data.targets if x.target_id == target.target_id
-                          and x.scope == "school")
+            same = [x for x in data.targets if x.scope == "school"
+                    and (x.set_id, x.target_id) == (target.set_id, target.target_id)]
+            met = sum(1 for x in same if x.met is True)
+            applies = len(same)
             spread += f"；适用该目标的{applies}所学校中{met}所达到{format_threshold(target.threshold, info.unit)}的目标"
         sentences.append(spread + "。")
     else:
@@ -282,9 +301,9 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
         [{"code": c, "name": n} for c, n in comp.missing]), table_caption=t.missing_schools)
         if comp.missing else Block())
     blocks["rejected"] = (Block(table=text_table("city-rejected-table", [
-        Column("school", t.school, "26%"), Column("file", t.file, "38%"),
-        Column("errors", t.errors, "10%", "right"), Column("warnings", t.warnings, "10%", "right"),
-        Column("time", t.time, "16%", "center")],
+        Column("school", t.school, "26%"), Column("file", t.file, "34%"),
+        Column("errors", t.errors, "9%", "right"), Column("warnings", t.warnings, "9%", "right"),
+        Column("time", t.time, "22%", "center")],
         [{"school": r.school_name or r.school_code, "file": r.file_name, "errors": str(r.errors),
           "warnings": str(r.warnings), "time": r.ingested_at} for r in comp.rejected], font_size="8pt"),
         table_caption=t.rejected_files) if comp.rejected else Block(sentences=(t.no_rejected,)))

@@ -492,7 +492,7 @@ def load_city_report_data(db_path: str | Path, year: int, *,
                        FROM specialty_year WHERE year = ?
                        GROUP BY category_code ORDER BY category_code""", (year,))
             )
-        trends = tuple((int(r["year"]), _numbers(r, ids))
+        trends = tuple((int(r["year"]), _numbers(r, ids + ["schools"]))
                        for r in store.rows("SELECT * FROM city_year ORDER BY year"))
         return CityReportData(
             year=year, years=years, city=_numbers(city, ids), city_median=median,

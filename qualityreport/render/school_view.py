@@ -106,12 +106,23 @@ def target_indicator(target: TargetResult, infos: dict[str, IndicatorInfo]) -> s
 
 
 def target_for(indicator_id: str, targets: Sequence[TargetResult],
-               infos: dict[str, IndicatorInfo]) -> TargetResult | None:
-    """The target whose line a sentence about this indicator compares against, if any;
-    a city's own target before a national standard."""
+               infos: dict[str, IndicatorInfo],
+               values: dict[str, float | None] | None = None) -> TargetResult | None:
+    """The target whose line a sentence about this indicator compares against, if any: one
+    named after the indicator, or (given the subject's values) one measuring exactly this value,
+    as a task-numbered target does. A city's own target comes before a national standard;
+    improvement targets (the line is last year's value) are left to the year-on-year clause."""
+    own = values.get(indicator_id) if values else None
+
+    def about(x: TargetResult) -> bool:
+        if target_indicator(x, infos) == indicator_id:
+            return True
+        return (own is not None and x.value is not None and abs(x.value - own) < 1e-9
+                and x.unit in ("", infos[indicator_id].unit))
+
     found = [x for x in targets if x.threshold is not None and x.comparison != "between"
-             and target_indicator(x, infos) == indicator_id]
-    found.sort(key=lambda x: _is_national(x))
+             and "up" not in x.target_id.split("_") and about(x)]
+    found.sort(key=_is_national)
     return found[0] if found else None
 
 
@@ -153,7 +164,8 @@ def _sentence(ids, data: SchoolReportData, infos, t: Labels, since: str) -> tupl
         info = infos.get(i)
         if info is None or data.values.get(i) is None:
             continue
-        target = target_for(i, data.targets, infos)
+        target = target_for(i, [x for x in data.targets if x.scope == "school"], infos,
+                            data.values)
         out.append(describe(
             "" if out else t.subject_school, info.label(t.lang), data.values[i], info.unit,
             target=target.threshold if target else None,

@@ -88,6 +88,9 @@ def test_a_killed_ingest_keeps_every_committed_submission_whole(workbooks, spec,
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    # readers (status, sql, reports) open it read-only, write-ahead log of the dead writer and all
+    with open_store(db, spec, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM submissions") >= len(reported)
     stored = _consistent_contents(db, spec)
     # every workbook reported before the kill is there, in order, and nothing after a gap
     assert stored == [_code(n) for n in range(len(stored))]

@@ -11,7 +11,6 @@ import random
 import struct
 import sys
 import zipfile
-import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +42,22 @@ def valid_workbook(path: Path, values=None, specialties=None, narratives=None, e
         book = load_workbook(path)
         edit(book)
         book.save(path)
+        _fix_timestamps(path)
     return path
+
+
+def _fix_timestamps(path: Path) -> None:
+    """openpyxl stamps the time of saving; a fixed one keeps the committed corpus reproducible."""
+    import re
+
+    with zipfile.ZipFile(path) as archive:
+        members = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-09-01T00:00:00Z", data)
+            archive.writestr(zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
 
 
 def set_text(book, sheet: str, cell: str, text: str) -> None:

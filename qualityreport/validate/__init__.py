@@ -25,7 +25,7 @@ from .locate import Position, locate_form, locate_table, match_sheets
 from .rules import check_plausibility, check_rules, check_specialties, check_table_sums
 from .schema import run_schema
 
-__all__ = ["Limits", "expand_paths", "validate_paths", "validate_workbook"]
+__all__ = ["Limits", "expand_paths", "validate_batch", "validate_paths", "validate_workbook"]
 
 
 class _Findings:
@@ -81,7 +81,6 @@ def _report_merged(report: _Findings, sheet: Sheet, first_data_row: int) -> None
 
 def _read_form(spec: Spec, sheets: dict[str, Sheet], report: _Findings) -> dict[str, CellValue]:
     values: dict[str, CellValue] = {}
-    typed: dict[str, object] = {}
     for sheet_spec in spec.sheets:
         if sheet_spec.layout != "form" or sheet_spec.id not in sheets:
             continue
@@ -98,16 +97,7 @@ def _read_form(spec: Spec, sheets: dict[str, Sheet], report: _Findings) -> dict[
             result = _read_cell(field, text)
             _report_cell(report, field, sheet, position, text, result)
             if result.problem is None:
-                typed[field.id] = result.value
                 values[field.id] = CellValue(field.id, result.value, position.source)
-    fields = tuple(f for f in spec.indicators if f.id in typed)
-    for failure in run_schema(fields, [typed]):
-        sheet_name, _, cell = values[failure.column].source.rpartition("!")
-        field = spec.indicator_by_id[failure.column]
-        report(failure.code, sheet=sheet_name, cell=cell, indicator=field.id,
-               found=values[failure.column].value, expected=_expected(field, failure.code),
-               **_hints(field))
-        values.pop(failure.column)
     return values
 
 
@@ -161,14 +151,6 @@ def _read_table(spec: Spec, sheet: Sheet, report: _Findings):
             else:
                 bad_cells.add((field.id, row_number))
         rows.append(TableRow(row_number, values))
-    fields = tuple(f for f in table.columns if f.id in layout.columns)
-    for failure in run_schema(fields, [r.values for r in rows]):
-        row = rows[failure.index]
-        field = table.column(failure.column)
-        report(failure.code, sheet=sheet.name, cell=cell_ref(row.row, layout.columns[field.id]),
-               row=row.row, indicator=field.id, found=failure.found,
-               expected=_expected(field, failure.code), **_hints(field))
-        bad_cells.add((field.id, row.row))
     return tuple(rows), bad_cells, layout.columns
 
 
@@ -205,45 +187,110 @@ def _template_version(spec: Spec, book: Workbook, values: dict[str, CellValue],
     return version
 
 
+class _WorkbookCheck:
+    """One workbook through validation: read and normalise, then schema failures, then the rest.
+
+    pandera's cost is per check, not per row, so the schema step runs once over a whole batch
+    of workbooks (see validate_batch) rather than twice per file.
+    """
+
+    def __init__(self, path: str | Path, spec: Spec, limits: Limits | None):
+        started = time.perf_counter()
+        self.spec, self.file = spec, str(path)
+        self.report = _Findings(self.file, spec)
+        self.book = None
+        self.values: dict[str, CellValue] = {}
+        self.rows: tuple[TableRow, ...] = ()
+        self.bad_cells: set[tuple[str, int]] = set()
+        self.columns: dict[str, int] = {}
+        try:
+            self.book = read_workbook(path, limits)
+        except UnreadableFile as exc:
+            self.report(exc.code, sheet=exc.sheet, found=exc.found, expected=exc.expected,
+                        reason=exc.reason)
+            self.seconds = time.perf_counter() - started
+            return
+        if self.book.macros:
+            self.report("file-has-macros")
+        self.sheets = match_sheets(spec, self.book, self.report)
+        for sheet in self.sheets.values():
+            if not sheet.visible:
+                self.report("sheet-hidden", sheet=sheet.name, found=sheet.name)
+        self.values = _read_form(spec, self.sheets, self.report)
+        if spec.specialties.sheet in self.sheets:
+            self.rows, self.bad_cells, self.columns = _read_table(
+                spec, self.sheets[spec.specialties.sheet], self.report)
+        self.seconds = time.perf_counter() - started
+
+    @property
+    def form_row(self) -> dict[str, object]:
+        return {key: cell.value for key, cell in self.values.items()}
+
+    def form_failure(self, failure) -> None:
+        cell = self.values.pop(failure.column)
+        sheet_name, _, ref = cell.source.rpartition("!")
+        field = self.spec.indicator_by_id[failure.column]
+        self.report(failure.code, sheet=sheet_name, cell=ref, indicator=field.id, found=cell.value,
+                    expected=_expected(field, failure.code), **_hints(field))
+
+    def table_failure(self, index: int, failure) -> None:
+        row = self.rows[index]
+        field = self.spec.specialties.column(failure.column)
+        self.report(failure.code, sheet=self.sheets[self.spec.specialties.sheet].name,
+                    cell=cell_ref(row.row, self.columns[field.id]), row=row.row,
+                    indicator=field.id, found=failure.found,
+                    expected=_expected(field, failure.code), **_hints(field))
+        self.bad_cells.add((field.id, row.row))
+
+    def finish(self, schema_seconds: float = 0.0) -> ValidationResult:
+        """The checks across cells, and the result."""
+        started = time.perf_counter()
+        if self.book is None:
+            return ValidationResult(self.file, tuple(self.report.items), None, self.seconds)
+        spec, table, report = self.spec, self.spec.specialties, self.report
+        if table.sheet in self.sheets:
+            check_specialties(table, self.rows, self.sheets[table.sheet].name, self.columns,
+                              self.bad_cells, report)
+            check_table_sums(spec, table, self.rows, self.values, self.bad_cells, report)
+        check_rules(spec, self.values, report)
+        check_plausibility(spec, self.values, report)
+        template_version = _template_version(spec, self.book, self.values, report)
+        narrative_sheet = self.sheets.get(spec.sheet_of("narrative").id)
+        submission = Submission(
+            file=self.file,
+            sha256=self.book.sha256,
+            spec_version=spec.version,
+            template_version=template_version,
+            values=self.values,
+            specialties=self.rows,
+            narratives=_read_narratives(spec, narrative_sheet) if narrative_sheet else {},
+        )
+        seconds = self.seconds + schema_seconds + time.perf_counter() - started
+        return ValidationResult(self.file, tuple(report.items), submission, seconds)
+
+
+def validate_batch(paths: Iterable[str | Path], spec: Spec | None = None, *,
+                   limits: Limits | None = None) -> list[ValidationResult]:
+    """Validate several workbooks with one pandera pass over all of them; results in order."""
+    spec = spec or load_spec()
+    checks = [_WorkbookCheck(path, spec, limits) for path in paths]
+    readable = [c for c in checks if c.book is not None]
+    started = time.perf_counter()
+    for failure in run_schema(spec.indicators, [c.form_row for c in readable]):
+        readable[failure.index].form_failure(failure)
+    owners = [(c, i) for c in readable for i in range(len(c.rows))]
+    table_rows = [c.rows[i].values for c, i in owners]
+    for failure in run_schema(spec.specialties.columns, table_rows):
+        check, index = owners[failure.index]
+        check.table_failure(index, failure)
+    share = (time.perf_counter() - started) / max(1, len(readable))
+    return [c.finish(share if c.book is not None else 0.0) for c in checks]
+
+
 def validate_workbook(path: str | Path, spec: Spec | None = None, *,
                       limits: Limits | None = None) -> ValidationResult:
     """Read one workbook and check it against the spec; never raises for bad input."""
-    started = time.perf_counter()
-    spec = spec or load_spec()
-    file = str(path)
-    report = _Findings(file, spec)
-    try:
-        book = read_workbook(path, limits)
-    except UnreadableFile as exc:
-        report(exc.code, sheet=exc.sheet, found=exc.found, expected=exc.expected, reason=exc.reason)
-        return ValidationResult(file, tuple(report.items), None, time.perf_counter() - started)
-    if book.macros:
-        report("file-has-macros")
-    sheets = match_sheets(spec, book, report)
-    for sheet in sheets.values():
-        if not sheet.visible:
-            report("sheet-hidden", sheet=sheet.name, found=sheet.name)
-    values = _read_form(spec, sheets, report)
-    table = spec.specialties
-    rows, bad_cells, columns = (), set(), {}
-    if table.sheet in sheets:
-        rows, bad_cells, columns = _read_table(spec, sheets[table.sheet], report)
-        check_specialties(table, rows, sheets[table.sheet].name, columns, bad_cells, report)
-        check_table_sums(spec, table, rows, values, bad_cells, report)
-    check_rules(spec, values, report)
-    check_plausibility(spec, values, report)
-    template_version = _template_version(spec, book, values, report)
-    narrative_sheet = sheets.get(spec.sheet_of("narrative").id)
-    submission = Submission(
-        file=file,
-        sha256=book.sha256,
-        spec_version=spec.version,
-        template_version=template_version,
-        values=values,
-        specialties=rows,
-        narratives=_read_narratives(spec, narrative_sheet) if narrative_sheet else {},
-    )
-    return ValidationResult(file, tuple(report.items), submission, time.perf_counter() - started)
+    return validate_batch([path], spec, limits=limits)[0]
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -263,8 +310,14 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return expanded
 
 
+def _batched(paths: list[Path], spec: Spec, limits: Limits | None,
+             batch_size: int) -> Iterator[ValidationResult]:
+    for start in range(0, len(paths), batch_size):
+        yield from validate_batch(paths[start:start + batch_size], spec, limits=limits)
+
+
 def validate_paths(paths: Iterable[str | Path], spec: Spec | None = None, *,
-                   limits: Limits | None = None) -> Iterator[ValidationResult]:
+                   limits: Limits | None = None, batch_size: int = 32) -> Iterator[ValidationResult]:
     """validate_workbook over files and directories, one result a file, in order.
 
     A school and year met a second time in the run gets a duplicate-submission warning: on
@@ -272,8 +325,7 @@ def validate_paths(paths: Iterable[str | Path], spec: Spec | None = None, *,
     """
     spec = spec or load_spec()
     seen: dict[tuple[str, object], str] = {}
-    for path in expand_paths(paths):
-        result = validate_workbook(path, spec, limits=limits)
+    for result in _batched(expand_paths(paths), spec, limits, batch_size):
         submission = result.submission
         if submission is None or not submission.school_code or submission.year is None:
             yield result

@@ -85,7 +85,7 @@ EXPRESSIBLE = {
         "great_expectations": "native: ExpectColumnValuesToBeUnique",
         "frictionless": "native: constraint unique"},
     "specialty rows add up to the school totals": {
-        "great_expectations": "native: ExpectColumnSumToBeBetween with $PARAMETER totals per file",
+        "great_expectations": "glue: per-file sums in pandas next to the totals, then ExpectColumnPairValuesToBeEqual (one file per frame could use ExpectColumnSumToBeBetween with $PARAMETER totals)",
         "frictionless": "glue: a custom table-level Check (validate_end)"},
     "plausible range (warning)": {
         "great_expectations": "native: a second ExpectColumnValuesToBeBetween with severity='warning'",

@@ -547,14 +547,16 @@ def _blank(text: str | None) -> str | None:
 
 
 class QualityReport:
-    def __init__(self, spec):
-        from qualityreport.validate import validate_workbook
+    """Our validator as the commands run it: pandera once per batch of 32 workbooks."""
 
-        self.validate, self.spec = validate_workbook, spec
+    def __init__(self, spec):
+        from qualityreport.validate import validate_paths
+
+        self.validate, self.spec = validate_paths, spec
 
     def __call__(self, paths: list[Path]) -> list[list[Hit]]:
-        return [[Hit(f.sheet, f.cell, f.indicator, f.code, f.severity)
-                 for f in self.validate(p, self.spec).findings] for p in paths]
+        return [[Hit(f.sheet, f.cell, f.indicator, f.code, f.severity) for f in result.findings]
+                for result in self.validate(paths, self.spec)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -77,9 +77,12 @@ def write_workbook(
         }
     )
     formats = _Formats(workbook)
-    _write_instructions(workbook.add_worksheet(layout.INSTRUCTIONS_SHEET), spec, year, formats)
+    instructions = workbook.add_worksheet(layout.INSTRUCTIONS_SHEET)
+    _print_setup(instructions)
+    _write_instructions(instructions, spec, year, formats)
     for sheet in spec.sheets:
         worksheet = workbook.add_worksheet(sheet.name)
+        _print_setup(worksheet)
         if sheet.layout == "form":
             _write_form(worksheet, spec, sheet, year, data, formats)
         elif sheet.layout == "table":
@@ -134,6 +137,14 @@ class _Formats:
 
 
 # ---- sheets ---------------------------------------------------------------------------------
+
+
+def _print_setup(ws):
+    # Schools print the filled-in workbook for sign-off: A4 landscape, one page wide.
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(layout.HEADER_ROW - 1)
 
 
 def _write_instructions(ws, spec: Spec, year: int, formats: _Formats):

@@ -84,12 +84,61 @@ def grow(source: Path, target: Path, schools: int) -> None:
     con.close()
 
 
+class _TreeMemory:
+    """Peak RSS of this process and all its descendants, sampled from /proc: pool workers are
+    children of the forkserver, so getrusage(RUSAGE_CHILDREN) never sees them."""
+
+    def __init__(self, interval: float = 0.2):
+        import threading
+
+        self.interval, self.peak_total_kb, self.peak_one_kb = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _tree(self) -> list[int]:
+        parents = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+        tree, frontier = [os.getpid()], [os.getpid()]
+        while frontier:
+            frontier = [pid for pid, ppid in parents.items() if ppid in frontier]
+            tree += frontier
+        return tree
+
+    def _rss_kb(self, pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                return next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except OSError:
+            return 0
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            sizes = [self._rss_kb(pid) for pid in self._tree()]
+            self.peak_total_kb = max(self.peak_total_kb, sum(sizes))
+            self.peak_one_kb = max(self.peak_one_kb, max(sizes, default=0))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def child(kind: str, db: str, out: str, workers: int) -> dict:
     """Runs inside a fresh process; prints its measurements as JSON."""
     import resource
 
     from qualityreport.render import render_city_report, render_school_reports
 
+    memory = _TreeMemory().__enter__()
     start = time.perf_counter()
     if kind == "city":
         result = render_city_report(db, 2024, out, with_school_reports=True)
@@ -98,11 +147,12 @@ def child(kind: str, db: str, out: str, workers: int) -> dict:
         results = render_school_reports(db, 2024, out, workers=workers)
         pages, reports = sum(r.pages for r in results), len(results)
     seconds = time.perf_counter() - start
+    memory.__exit__()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"seconds": seconds, "pages": pages, "reports": reports,
-            "peak_rss_mb": round(max(own, workers_peak) / 1024, 1),
-            "parent_rss_mb": round(own / 1024, 1), "worker_rss_mb": round(workers_peak / 1024, 1)}
+            "peak_rss_mb": round(max(own, memory.peak_one_kb) / 1024, 1),
+            "peak_tree_rss_mb": round(max(own, memory.peak_total_kb) / 1024, 1),
+            "parent_rss_mb": round(own / 1024, 1)}
 
 
 def measure(kind: str, db: Path, out: Path, workers: int) -> dict:
@@ -122,6 +172,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[12, 50, 200])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--kinds", nargs="+", choices=("city", "schools"),
+                        default=["city", "schools"])
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -136,17 +188,24 @@ def main() -> None:
         for size in args.sizes:
             db = tmp / f"city-{size}.duckdb"
             grow(source, db, size)
-            for kind in ("city", "schools"):
+            for kind in args.kinds:
                 out = tmp / (f"city-{size}.pdf" if kind == "city" else f"schools-{size}")
                 row = {"schools": size, "kind": kind, **measure(kind, db, out, args.workers)}
                 rows.append(row)
                 print(f"{size:>4} schools  {kind:<8} {row['pages']:>5} pages  "
                       f"{row['seconds']:>7.1f} s  {row['seconds_per_page']:.3f} s/page  "
-                      f"peak {row['peak_rss_mb']:>7.1f} MB", flush=True)
+                      f"peak {row['peak_rss_mb']:>7.1f} MB (all processes "
+                      f"{row['peak_tree_rss_mb']:.1f} MB)", flush=True)
+    target = ROOT / "bench" / "results" / "render.json"
+    # a run of some sizes or kinds replaces those rows and keeps the others
+    if target.exists():
+        done = {(r["schools"], r["kind"]) for r in rows}
+        kept = [r for r in json.loads(target.read_text(encoding="utf-8")).get("rows", [])
+                if (r["schools"], r["kind"]) not in done]
+        rows = sorted(kept + rows, key=lambda r: (r["schools"], r["kind"]))
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                            "platform": platform.platform()},
                "workers": args.workers, "rows": rows}
-    target = ROOT / "bench" / "results" / "render.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"→ {target}")

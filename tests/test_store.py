@@ -697,18 +697,10 @@ def test_cli_errors_are_one_line_without_traceback(db, spec):
     assert "only SELECT or WITH" in result.output
 
 
-def test_cli_ingest_reports_each_file_and_fails_on_rejection(db, monkeypatch, tmp_path, spec):
-    import qualityreport.validate as validate
-
-    files = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
-    for f in files:
-        f.write_bytes(b"x")
-    fake = {
-        "a.xlsx": make_result(spec, A, 2024),
-        "b.xlsx": make_result(spec, B, 2024, findings=(error_finding("b.xlsx"),)),
-    }
-    monkeypatch.setattr(validate, "validate_workbook", lambda path, spec=None, **k: fake[path.name])
-    result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--db", str(db)])
+def test_cli_ingest_reports_each_file_and_fails_on_rejection(db, make_workbook):
+    files = [make_workbook("a.xlsx"), make_workbook("b.xlsx", values={
+        "school_code": "4205000002", "teachers_dual_qualified": 95})]
+    result = CliRunner().invoke(cli, ["ingest", str(files[0].parent), "--db", str(db)])
     assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()
     assert lines[0].startswith("[1/2] ") and "已入库 v1" in lines[0]

@@ -485,7 +485,7 @@ def narrative_facts(profile: Profile, values: dict, rows: list[dict]) -> dict[st
         "name": profile.name,
         "county": profile.county,
         "operator": {"公办": "一所公办", "民办": "一所民办"}.get(profile.operator, "一所"),
-        "specialty_count": sum(r["status"] in ("保留", "新增") for r in rows),
+        "specialty_count": sum(r["status"] != "撤销" for r in rows),
         "enrolled": values["students_enrolled"],
         "admitted": values["students_admitted"],
         "campus": values["campus_area"],

@@ -62,3 +62,10 @@ def test_the_readme_target_set_runs(tmp_path, spec):
     ratio = [r for r in report.results if r.target_id == "student_teacher_ratio"]
     assert len(ratio) == 12 and all(r.threshold == 18 for r in ratio)
     assert any(r.met is False for r in ratio)
+
+
+def test_readme_has_no_unfinished_parts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "PLACEHOLDER" not in readme and "TODO" not in readme
+    for image in ("docs/img/school-report-page.png", "docs/img/city-report-matrix.png"):
+        assert image in readme and (ROOT / image).is_file()

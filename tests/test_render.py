@@ -268,3 +268,27 @@ def test_all_school_reports_in_parallel(tmp_path):
     assert [r.output.name for r in results] == ["2024-4205000001-宜昌市三峡中等专业学校.pdf",
                                                 "2024-4205000002-夷陵区职业教育中心.pdf"]
     assert len(seen) == 2 and all(r.pages >= 6 for r in results)
+
+
+def test_a_later_check_of_one_set_keeps_the_other_sets_results(tmp_path):
+    """Reports show the latest result of every target, not only the last check run."""
+    import shutil
+
+    from qualityreport.check import check
+    from qualityreport.render.report_data import load_school_report_data
+    from qualityreport.spec import load_spec
+    from qualityreport.store import ingest, open_store
+    from qualityreport.targets import load_parameters, load_target_sets
+    from qualityreport.validate import validate_paths
+
+    spec = load_spec()
+    db = tmp_path / "city.duckdb"
+    parameters = load_parameters(EXAMPLES / "city-parameters.yaml")
+    for year in ("2023", "2024"):
+        shutil.copytree(EXAMPLES / "city" / year, tmp_path / year)
+    with open_store(db, spec) as store:
+        ingest(store, validate_paths([tmp_path / "2023", tmp_path / "2024"], spec))
+        check(store, load_target_sets(), 2024, parameters)
+        check(store, load_target_sets(["sanming-2024"]), 2024, parameters)
+    data = load_school_report_data(db, "4142050101", 2024, spec=spec)
+    assert {t.set_id for t in data.targets} >= {"national-standards", "yichang", "sanming-2024"}

@@ -229,15 +229,13 @@ def _value_ids(spec: Spec) -> list[str]:
 
 
 def _targets(store: _Store, year: int, where: str = "", params: tuple = ()) -> tuple[TargetResult, ...]:
-    if not store.has("target_results"):
+    if not store.has("latest_target_results"):
         return ()
+    # The latest result of each target: checking one set later does not hide the others.
     rows = store.rows(
-        f"""SELECT * FROM target_results
-            WHERE year = ? AND run_id = (
-                SELECT run_id FROM target_results WHERE year = ?
-                ORDER BY checked_at DESC, run_id DESC LIMIT 1) {where}
+        f"""SELECT * FROM latest_target_results WHERE year = ? {where}
             ORDER BY set_id, target_id, subject_name""",
-        (year, year) + params,
+        (year,) + params,
     )
     return tuple(
         TargetResult(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -89,6 +91,7 @@ def demo_command(directory, workers, lang):
     if len(result.written) > 5:
         click.echo(f"  … {len(result.written) - 5} more in {result.school_reports[0].parent}")
     db, examples = result.database, result.directory / "examples"
+    program = _program()
     click.echo("")
     click.echo(text["next"])
     for command in (
@@ -99,4 +102,15 @@ def demo_command(directory, workers, lang):
         f"WHERE year = {result.year} ORDER BY 2 DESC\"",
         f"qualityreport report school 4142050101 --year {result.year} --db {db} -o school.pdf",
     ):
-        click.echo(f"  {command}")
+        click.echo(f"  {command.replace('qualityreport', program, 1)}")
+
+
+def _program() -> str:
+    """How to call this program from here: its name when on PATH, else its path (an inactive venv)."""
+    if shutil.which("qualityreport"):
+        return "qualityreport"
+    installed = Path(sys.executable).parent / "qualityreport"
+    try:
+        return str(installed.relative_to(Path.cwd()))
+    except ValueError:
+        return str(installed)

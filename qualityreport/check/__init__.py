@@ -14,7 +14,7 @@ from ..store import Store, latest_year, schools_expected
 from ..store.queries import ExpectedSchool
 from ..targets import TargetSet
 from .evaluate import _Run
-from .results import REASONS, CheckReport, TargetResult, TargetSummary, compare
+from .results import REASONS, RESULT_COLUMNS, CheckReport, TargetResult, TargetSummary, compare
 
 __all__ = ["REASONS", "CheckReport", "TargetResult", "TargetSummary", "check", "compare"]
 
@@ -62,25 +62,7 @@ def _store_results(
             "year": [year] * len(results),
             **{
                 name: [getattr(r, name) for r in results]
-                for name in (
-                    "set_id",
-                    "target_id",
-                    "name",
-                    "name_en",
-                    "clause",
-                    "scope",
-                    "subject_id",
-                    "subject_name",
-                    "value",
-                    "threshold",
-                    "comparison",
-                    "met",
-                    "gap",
-                    "required",
-                    "severity",
-                    "reason",
-                    "unit",
-                )
+                for name in RESULT_COLUMNS
             },
         },
         schema={

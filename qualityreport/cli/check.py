@@ -200,6 +200,8 @@ def _safe(value):
 def write_xlsx(report, path: str, lang: str) -> None:
     import xlsxwriter
 
+    from ..check.results import RESULT_COLUMNS
+
     zh = lang == "zh"
     # strings_to_formulas off as well: the leading quote alone is the portable guard
     book = xlsxwriter.Workbook(
@@ -233,26 +235,7 @@ def write_xlsx(report, path: str, lang: str) -> None:
                 ],
             )
         detail = book.add_worksheet("明细" if zh else "Results")
-        fields = [
-            "set_id",
-            "target_id",
-            "name",
-            "name_en",
-            "clause",
-            "scope",
-            "subject_id",
-            "subject_name",
-            "value",
-            "threshold",
-            "comparison",
-            "met",
-            "gap",
-            "required",
-            "severity",
-            "reason",
-            "unit",
-            "year",
-        ]
+        fields = [*RESULT_COLUMNS, "year"]
         detail.write_row(0, 0, fields)
         for n, r in enumerate(report.results, start=1):
             detail.write_row(

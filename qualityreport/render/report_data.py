@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..check.results import TargetResult
 from ..errors import RenderError
 from ..spec import Spec, load_spec
 
@@ -28,26 +29,6 @@ class IndicatorInfo:
 
     def label(self, lang: str) -> str:
         return self.name if lang == "zh" else self.name_en
-
-
-@dataclass(frozen=True)
-class TargetResult:
-    set_id: str
-    target_id: str
-    name: str
-    name_en: str
-    clause: str
-    scope: str
-    subject_id: str
-    subject_name: str
-    value: float | None
-    threshold: float | None
-    comparison: str
-    met: bool | None
-    gap: float | None
-    required: bool
-    severity: str
-    unit: str = ""  # percent, ratio or a unit like 人; empty when the store does not say
 
 
 @dataclass(frozen=True)
@@ -248,7 +229,7 @@ def _targets(store: _Store, year: int, where: str = "", params: tuple = ()) -> t
             comparison=str(r.get("comparison") or ""), met=r["met"],
             gap=None if r.get("gap") is None else float(r["gap"]),
             required=bool(r.get("required", True)), severity=str(r.get("severity") or ""),
-            unit=str(r.get("unit") or ""),
+            reason=r.get("reason"), unit=str(r.get("unit") or ""), year=year,
         )
         for r in rows
     )

@@ -22,6 +22,7 @@ _TEXT = {
         "city-report": "[6/6] 全市总报告          {path}",
         "school-reports": "      学校分报告          {count} 份 → {dir}",
         "done": "完成，用时 {seconds:.0f} 秒。写出的文件：",
+        "more": "  … 另有 {count} 份，在 {dir}",
         "next": "接下来可以试试：",
     },
     "en": {
@@ -34,6 +35,7 @@ _TEXT = {
         "city-report": "[6/6] city report           {path}",
         "school-reports": "      school reports        {count} → {dir}",
         "done": "Done in {seconds:.0f} s. Written:",
+        "more": "  … {count} more in {dir}",
         "next": "Try next:",
     },
 }
@@ -89,7 +91,8 @@ def demo_command(directory, workers, lang):
     for path in result.written[:5]:
         click.echo(f"  {path}")
     if len(result.written) > 5:
-        click.echo(f"  … {len(result.written) - 5} more in {result.school_reports[0].parent}")
+        click.echo(text["more"].format(count=len(result.written) - 5,
+                                       dir=result.school_reports[0].parent))
     db, examples = result.database, result.directory / "examples"
     program = _program()
     click.echo("")

@@ -41,7 +41,9 @@ class _Findings:
         if field is None and indicator:
             field = next((c for c in self.spec.specialties.columns if c.id == indicator), None)
         if field is not None:
-            kwargs.setdefault("label", field.name)
+            # Messages put the label in “…”; a label quoting a term of its own (“双师型”教师数)
+            # would print doubled quotes.
+            kwargs.setdefault("label", field.name.replace("“", "").replace("”", ""))
             kwargs.setdefault("label_en", field.name_en)
         self.items.append(make_finding(code, self.file, **kwargs))
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
 from qualityreport.validate import expand_paths, validate_paths, validate_workbook
@@ -209,3 +212,21 @@ def test_directories_expand_to_their_workbooks(tmp_path, make_workbook, spec):
     assert [p.name for p in expand_paths([tmp_path])] == ["a.xlsx", "b.xlsx"]
     results = list(validate_paths([tmp_path], spec))
     assert [r.valid for r in results] == [True, False]
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("target", ["ods", "xlsx"])
+def test_a_workbook_saved_by_libreoffice_reads_the_same(tmp_path, make_workbook, spec, target):
+    """Schools fill the template in Excel, WPS or LibreOffice; what they save must read the same."""
+    original = make_workbook("original.xlsx")
+    out = tmp_path / "saved"
+    subprocess.run(["libreoffice", "--headless", "--convert-to", target, "--outdir", str(out),
+                    str(original)], check=True, capture_output=True, timeout=180)
+    saved = out / f"original.{target}"
+    result = validate_workbook(saved, spec)
+    assert result.findings == ()
+    before = validate_workbook(original, spec).submission
+    assert {k: v.value for k, v in result.submission.values.items()} == {
+        k: v.value for k, v in before.values.items()}
+    assert result.submission.specialties == before.specialties
+    assert result.submission.narratives == before.narratives

@@ -230,3 +230,25 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(tmp_path, make_workbook,
         k: v.value for k, v in before.values.items()}
     assert result.submission.specialties == before.specialties
     assert result.submission.narratives == before.narratives
+
+
+def test_fifty_thousand_specialty_rows_are_refused_past_the_limit(make_workbook, spec):
+    row = {"specialty_code": "710201", "specialty_name": "计算机应用", "status": "保留",
+           "enrolled": 1, "admitted": 0, "graduates": 0, "employed": 0, "further_study": 0,
+           "employed_in_field": 0}
+    path = make_workbook(specialties=[row] * 50_000)
+    result = validate_workbook(path, spec)
+    (too_many,) = [f for f in result.findings if f.code == "table-too-many-rows"]
+    assert (too_many.sheet, too_many.found, too_many.expected) == ("专业设置", "50000", "2000")
+    assert len(result.submission.specialties) == spec.specialties.max_rows
+    assert result.seconds < 10
+
+
+def test_an_extra_column_is_ignored_with_a_warning(make_workbook, spec):
+    def edit(book):
+        sheet = book["专业设置"]
+        sheet["K2"] = "备注"
+        sheet["K3"] = "重点专业"
+    result = validate_workbook(make_workbook(edit=edit), spec)
+    assert _pairs(result) == [("专业设置!K2", "column-unknown")]
+    assert result.valid

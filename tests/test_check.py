@@ -545,6 +545,18 @@ def test_cli_check_text_exit_codes_and_unknown_param(tmp_path, spec):
     assert result.exit_code == 2 and f"{broken}: name: is required" in result.output
 
 
+def test_cli_check_gives_percentage_gaps_in_points(tmp_path, spec):
+    db = tmp_path / "city.duckdb"
+    with open_store(db, spec) as s:
+        ingest(s, [school(spec, SANXIA, 2024, values={"teachers_dual_qualified": 10})])
+    result = CliRunner().invoke(cli, ["check", "--db", str(db), "--targets", "yichang"])
+    assert result.exit_code == 1, result.output
+    assert "个百分点" in result.output
+    english = CliRunner().invoke(cli, ["check", "--db", str(db), "--targets", "yichang",
+                                       "--lang", "en"])
+    assert " pp" in english.output
+
+
 def test_cli_check_xlsx_never_writes_live_formulas(tmp_path, spec):
     db = tmp_path / "city.duckdb"
     with open_store(db, spec) as s:

@@ -26,6 +26,14 @@ def format_value(value, unit: str) -> str:
     return f"{value:,.2f}"
 
 
+def format_gap(gap, unit: str, lang: str) -> str:
+    """A gap between two percentages is in percentage points, not a percent of anything."""
+    if gap is None or unit != "percent":
+        return format_value(gap, unit)
+    points = f"{gap * 100:+.1f}"
+    return f"{points}个百分点" if lang == "zh" else f"{points} pp"
+
+
 def _threshold_text(result) -> str:
     if result.threshold is None:
         return "—"
@@ -168,7 +176,7 @@ def _print_text(report, sets, lang: str, output: str | None) -> None:
                 r.subject_name or r.subject_id,
                 format_value(r.value, r.unit),
                 _threshold_text(r),
-                format_value(r.gap, r.unit),
+                format_gap(r.gap, r.unit, "zh" if zh else "en"),
                 r.clause,
             ]
             for r in missed

@@ -76,19 +76,19 @@ def run_demo(directory: str | Path, *, lang: str = "zh", workers: int | None = N
     if database.exists():
         database.unlink()
     schools = load_school_list(parameters_file)
+    parameters = load_parameters(parameters_file)
     with open_store(database, spec) as store:
         register_expected_schools(store, schools)
         report = ingest(store, submissions)
         accepted = sum(o.outcome != "rejected" for o in report.outcomes)
         step("ingest", report)
-        results = check(store, load_target_sets(), year, load_parameters(parameters_file),
-                        expected_schools=schools)
+        results = check(store, load_target_sets(), year, parameters, expected_schools=schools)
     met = sum(r.met is True for r in results.results)
     missed = sum(r.met is False for r in results.results)
     step("check", results)
 
     reports = directory / "reports"
-    city = load_parameters(parameters_file).get("city")
+    city = parameters.get("city")
     city_report = render_city_report(database, year, reports / f"city-{year}.pdf", lang=lang,
                                      city=city, with_school_reports=True).output
     step("city-report", city_report)

@@ -14,10 +14,11 @@ JSON_SCHEMA_VERSION = 1
 _WORDS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "valid": "通过", "invalid": "未通过",
            "unusable": "无法读取", "files": "个文件", "errors": "个错误", "warnings": "个警告",
-           "found": "填写", "expected": "应为", "summary": "合计"},
+           "found": "填写", "expected": "应为", "summary": "合计", "comma": "，"},
     "en": {"error": "error", "warning": "warning", "info": "note", "valid": "valid",
            "invalid": "invalid", "unusable": "unreadable", "files": "files", "errors": "errors",
-           "warnings": "warnings", "found": "found", "expected": "expected", "summary": "total"},
+           "warnings": "warnings", "found": "found", "expected": "expected", "summary": "total",
+           "comma": ", "},
 }
 
 
@@ -39,10 +40,8 @@ def summary_line(result: ValidationResult, lang: str = "zh") -> str:
     """One line a file: mark, file, verdict, counts."""
     words = _WORDS[lang]
     mark = "✓" if result.valid else "✗"
-    return (f"{mark} {result.file}  {verdict(result, lang)}  {result.errors} {words['errors']}，"
-            f"{result.warnings} {words['warnings']}" if lang == "zh" else
-            f"{mark} {result.file}  {verdict(result, lang)}  {result.errors} {words['errors']}, "
-            f"{result.warnings} {words['warnings']}")
+    return (f"{mark} {result.file}  {verdict(result, lang)}  {result.errors} {words['errors']}"
+            f"{words['comma']}{result.warnings} {words['warnings']}")
 
 
 def _pad(text: str, width: int) -> str:

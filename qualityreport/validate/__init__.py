@@ -29,7 +29,7 @@ __all__ = ["Limits", "expand_paths", "validate_batch", "validate_paths", "valida
 
 
 class _Findings:
-    """Collects findings for one file; remembers cells already reported as unreadable."""
+    """Collects findings for one file, filling in the label of the indicator each is about."""
 
     def __init__(self, file: str, spec: Spec):
         self.file, self.spec = file, spec
@@ -116,7 +116,7 @@ def _expected(field: Field, code: str):
 
 def _hints(field: Field) -> dict:
     # The definition says in plain words what the pattern means (e.g. 10位学校标识码).
-    return {"hint": field.definition, "hint_en": field.name_en}
+    return {"hint": field.definition}
 
 
 def _read_table(spec: Spec, sheet: Sheet, report: _Findings):

@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable
 
 from .. import catalog
-from ..layout import label_key
+from ..layout import cell_ref, label_key
 from ..records import CellValue, TableRow
 from ..spec import Spec, Table
 
@@ -72,8 +72,6 @@ def check_plausibility(spec: Spec, values: dict[str, CellValue], report: Report)
 def check_specialties(table: Table, rows: tuple[TableRow, ...], sheet: str,
                       columns: dict[str, int], bad_cells: set[tuple[str, int]], report: Report) -> None:
     """Codes against the 2021 catalog, names against codes, and codes listed twice."""
-    from ..layout import cell_ref
-
     code_field = table.column(table.key)
     known = catalog.majors(code_field.catalog) if code_field.catalog else {}
     first_row: dict[str, int] = {}

@@ -13,8 +13,7 @@ test:
 	sh scripts/test.sh
 
 lint: setup
-	$(BIN)/ruff check qualityreport tests bench examples
-	$(BIN)/ruff format --check qualityreport tests bench examples
+	sh scripts/lint.sh
 
 format: setup
 	$(BIN)/ruff format qualityreport tests bench examples

@@ -38,8 +38,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 MISTAKES = EXAMPLES / "mistakes"
-TOOLS = ("calamine", "qualityreport", "great_expectations", "great_expectations_batched",
-         "frictionless")
+TOOLS = (
+    "calamine",
+    "qualityreport",
+    "great_expectations",
+    "great_expectations_batched",
+    "frictionless",
+)
 # Type checks on the cell text: what a user writes when the reader hands back strings. Python's
 # \d also matches full-width digits, which pandas then cannot convert: ASCII classes on purpose.
 INTEGER_TEXT = r"^[+-]?[0-9]+(\.0+)?$"
@@ -50,70 +55,92 @@ NUMBER_TEXT = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 EXPRESSIBLE = {
     "type integer/number of cell text": {
         "great_expectations": "native on text: ExpectColumnValuesToMatchRegex; the conversion is pandas' to_numeric (glue)",
-        "frictionless": "native: field type integer/number (type-error)"},
+        "frictionless": "native: field type integer/number (type-error)",
+    },
     "required value": {
         "great_expectations": "native: ExpectColumnValuesToNotBeNull",
-        "frictionless": "native: constraint required"},
+        "frictionless": "native: constraint required",
+    },
     "ge/le range": {
         "great_expectations": "native: ExpectColumnValuesToBeBetween",
-        "frictionless": "native: constraints minimum/maximum"},
+        "frictionless": "native: constraints minimum/maximum",
+    },
     "allowed list (isin)": {
         "great_expectations": "native: ExpectColumnValuesToBeInSet",
-        "frictionless": "native: constraint enum"},
+        "frictionless": "native: constraint enum",
+    },
     "regex school_code / specialty_code": {
         "great_expectations": "native: ExpectColumnValuesToMatchRegex",
-        "frictionless": "native: constraint pattern"},
+        "frictionless": "native: constraint pattern",
+    },
     "string length": {
         "great_expectations": "native: ExpectColumnValueLengthsToBeBetween",
-        "frictionless": "native: constraint maxLength"},
+        "frictionless": "native: constraint maxLength",
+    },
     "cross-field rules a <= b, a == b": {
         "great_expectations": "native: ExpectColumnPairValuesAToBeGreaterThanB(or_equal) / ExpectColumnPairValuesToBeEqual",
-        "frictionless": "native: row_constraint check (simpleeval formula)"},
+        "frictionless": "native: row_constraint check (simpleeval formula)",
+    },
     "cross-field rules on sums (a + b <= c)": {
         "great_expectations": "glue: a derived sum column in pandas, then the pair expectation",
-        "frictionless": "native: row_constraint formula"},
+        "frictionless": "native: row_constraint formula",
+    },
     "rule severity (error vs warning)": {
         "great_expectations": "native: severity='warning' on the expectation",
-        "frictionless": "no: every error is an error; severity mapped back in glue"},
+        "frictionless": "no: every error is an error; severity mapped back in glue",
+    },
     "catalog membership of specialty codes": {
         "great_expectations": "native: ExpectColumnValuesToBeInSet with the catalog's 358 codes",
-        "frictionless": "native: constraint enum with the catalog's codes"},
+        "frictionless": "native: constraint enum with the catalog's codes",
+    },
     "specialty name matches the catalog name of its code": {
         "great_expectations": "native: ExpectColumnPairValuesToBeInSet with (code, name) pairs",
-        "frictionless": "glue: a custom Check subclass (Python validate_row)"},
+        "frictionless": "glue: a custom Check subclass (Python validate_row)",
+    },
     "duplicate specialty codes": {
         "great_expectations": "native: ExpectColumnValuesToBeUnique",
-        "frictionless": "native: constraint unique"},
+        "frictionless": "native: constraint unique",
+    },
     "specialty rows add up to the school totals": {
         "great_expectations": "glue: per-file sums in pandas next to the totals, then ExpectColumnPairValuesToBeEqual (one file per frame could use ExpectColumnSumToBeBetween with $PARAMETER totals)",
-        "frictionless": "glue: a custom table-level Check (validate_end)"},
+        "frictionless": "glue: a custom table-level Check (validate_end)",
+    },
     "plausible range (warning)": {
         "great_expectations": "native: a second ExpectColumnValuesToBeBetween with severity='warning'",
-        "frictionless": "native as a row_constraint formula; no severity"},
+        "frictionless": "native as a row_constraint formula; no severity",
+    },
     "'looks like 万元' diagnosis (value x 10000 is plausible)": {
         "great_expectations": "no: flagged only as out of the plausible range",
-        "frictionless": "no: flagged only as out of the plausible range"},
+        "frictionless": "no: flagged only as out of the plausible range",
+    },
     "template marker / version on the hidden sheet": {
         "great_expectations": "native on a glue-read column: ExpectColumnValuesToBeInSet",
-        "frictionless": "native on a glue-read column: constraint enum"},
+        "frictionless": "native on a glue-read column: constraint enum",
+    },
     "cell-precise positions (师资队伍!C7)": {
         "great_expectations": "no: column name and frame row index; the glue maps them back to cells",
-        "frictionless": "no: rowNumber/fieldName of the resource; the glue maps them back to cells"},
+        "frictionless": "no: rowNumber/fieldName of the resource; the glue maps them back to cells",
+    },
     "全角 digits, '1,234', '无' as 0, units typed in cells": {
         "great_expectations": "no: pandas cannot convert them; the cell fails as not a number",
-        "frictionless": "partly: full-width digits are read (1277 from '１２７７') but silently, so the planted mistake is not reported; the rest are type errors"},
+        "frictionless": "partly: full-width digits are read (1277 from '１２７７') but silently, so the planted mistake is not reported; the rest are type errors",
+    },
     "'45%' typed into a count": {
         "great_expectations": "no specific finding: fails the type regex",
-        "frictionless": "no specific finding: type-error (bareNumber=false would silently read 45)"},
+        "frictionless": "no specific finding: type-error (bareNumber=false would silently read 45)",
+    },
     "labels matched through aliases, 全角/spaces in labels; renamed or missing sheets": {
         "great_expectations": "no: glue; a missing sheet shows as null columns",
-        "frictionless": "no: glue; a missing sheet shows as empty required cells"},
+        "frictionless": "no: glue; a missing sheet shows as empty required cells",
+    },
     "formulas without a cached value, merged cells": {
         "great_expectations": "no: neither pandas nor calamine exposes them",
-        "frictionless": "no: not from a calamine read"},
+        "frictionless": "no: not from a calamine read",
+    },
     "messages in Chinese for the school": {
         "great_expectations": "no: English result objects",
-        "frictionless": "no: English error templates"},
+        "frictionless": "no: English error templates",
+    },
 }
 
 
@@ -167,7 +194,11 @@ def read_frames(path: Path, spec) -> Frames:
     frames = Frames()
 
     def rows_of(name: str) -> list[tuple]:
-        return reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars().rows()
+        return (
+            reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            .to_polars()
+            .rows()
+        )
 
     for sheet in spec.sheets:
         if sheet.layout != "form" or sheet.name not in present:
@@ -178,15 +209,22 @@ def read_frames(path: Path, spec) -> Frames:
             if label and label.strip() in by_name and len(row) > FORM_VALUE_COL:
                 indicator = by_name[label.strip()]
                 frames.form[indicator] = row[FORM_VALUE_COL]
-                frames.form_cells[indicator] = (sheet.name, f"{column_letter(FORM_VALUE_COL)}{number}")
+                frames.form_cells[indicator] = (
+                    sheet.name,
+                    f"{column_letter(FORM_VALUE_COL)}{number}",
+                )
     table = spec.specialties
     table_sheet = spec.sheet_by_id[table.sheet].name
     if table_sheet in present:
         frames.table_sheet = table_sheet
         rows = rows_of(table_sheet)
-        headers = {c.label("zh"): c.id for c in table.columns} | {c.name: c.id for c in table.columns}
+        headers = {c.label("zh"): c.id for c in table.columns} | {
+            c.name: c.id for c in table.columns
+        }
         # Headers in row 2 (the layout's HEADER_ROW), data below.
-        positions = {headers[h.strip()]: i for i, h in enumerate(rows[1]) if h and h.strip() in headers}
+        positions = {
+            headers[h.strip()]: i for i, h in enumerate(rows[1]) if h and h.strip() in headers
+        }
         frames.table_columns = {cid: column_letter(i) for cid, i in positions.items()}
         for number, row in enumerate(rows[2:], start=3):
             if any(v is not None and v.strip() for v in row):
@@ -234,8 +272,12 @@ class GreatExpectations:
         # Progress bars on stderr for every validation would be timed too; a batch job turns them off.
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         source = context.data_sources.add_pandas("workbook")
-        self.form_batches = source.add_dataframe_asset("form").add_batch_definition_whole_dataframe("all")
-        self.table_batches = source.add_dataframe_asset("table").add_batch_definition_whole_dataframe("all")
+        self.form_batches = source.add_dataframe_asset("form").add_batch_definition_whole_dataframe(
+            "all"
+        )
+        self.table_batches = source.add_dataframe_asset(
+            "table"
+        ).add_batch_definition_whole_dataframe("all")
         E = gx.expectations
         form = [e for f in spec.indicators for e in self._field_expectations(E, f)]
         for rule in spec.rules:
@@ -243,44 +285,84 @@ class GreatExpectations:
             meta = {"indicator": rule.left[0], "check": rule.id}
             severity = "warning" if rule.severity == "warning" else "critical"
             if rule.op == "le":
-                form.append(E.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=right, column_B=left, or_equal=True,
-                    ignore_row_if="either_value_is_missing", meta=meta, severity=severity))
+                form.append(
+                    E.ExpectColumnPairValuesAToBeGreaterThanB(
+                        column_A=right,
+                        column_B=left,
+                        or_equal=True,
+                        ignore_row_if="either_value_is_missing",
+                        meta=meta,
+                        severity=severity,
+                    )
+                )
             elif rule.op == "eq":
-                form.append(E.ExpectColumnPairValuesToBeEqual(
-                    column_A=left, column_B=right, ignore_row_if="either_value_is_missing",
-                    meta=meta, severity=severity))
+                form.append(
+                    E.ExpectColumnPairValuesToBeEqual(
+                        column_A=left,
+                        column_B=right,
+                        ignore_row_if="either_value_is_missing",
+                        meta=meta,
+                        severity=severity,
+                    )
+                )
             else:
                 raise NotImplementedError(rule.op)
         table = spec.specialties
         self.sums = [c for c in table.columns if c.sums_to]
         for c in self.sums:
             # The specialty rows' sum is a glue column next to the school total it should equal.
-            form.append(E.ExpectColumnPairValuesToBeEqual(
-                column_A=c.sums_to, column_B=f"rows_sum__{c.id}", ignore_row_if="either_value_is_missing",
-                severity="warning", meta={"indicator": c.sums_to, "check": "specialty-sum-mismatch"}))
+            form.append(
+                E.ExpectColumnPairValuesToBeEqual(
+                    column_A=c.sums_to,
+                    column_B=f"rows_sum__{c.id}",
+                    ignore_row_if="either_value_is_missing",
+                    severity="warning",
+                    meta={"indicator": c.sums_to, "check": "specialty-sum-mismatch"},
+                )
+            )
         marker = {"indicator": "template_marker", "check": "template-unknown"}
         form.append(E.ExpectColumnValuesToNotBeNull(column="template_marker", meta=marker))
-        form.append(E.ExpectColumnValuesToBeInSet(column="template_marker", value_set=[META_MARKER],
-                                                  meta=marker))
-        form.append(E.ExpectColumnValuesToBeInSet(
-            column="template_version", value_set=[spec.version], severity="warning",
-            meta={"indicator": "template_version", "check": "template-outdated"}))
+        form.append(
+            E.ExpectColumnValuesToBeInSet(
+                column="template_marker", value_set=[META_MARKER], meta=marker
+            )
+        )
+        form.append(
+            E.ExpectColumnValuesToBeInSet(
+                column="template_version",
+                value_set=[spec.version],
+                severity="warning",
+                meta={"indicator": "template_version", "check": "template-outdated"},
+            )
+        )
         self.form_suite = context.suites.add(gx.ExpectationSuite(name="form", expectations=form))
 
         known = catalog.majors("VOCATIONAL_SECONDARY")
         key = table.key
         rows = [e for c in table.columns for e in self._field_expectations(E, c)]
-        rows.append(E.ExpectColumnValuesToBeInSet(
-            column=key, value_set=sorted(known), severity="warning",
-            meta={"indicator": key, "check": "specialty-code-unknown"}))
-        rows.append(E.ExpectCompoundColumnsToBeUnique(
-            column_list=["file", key], meta={"indicator": key, "check": "specialty-duplicate"}))
-        rows.append(E.ExpectColumnPairValuesToBeInSet(
-            column_A=key, column_B="specialty_name",
-            value_pairs_set=[(code, entry.name) for code, entry in known.items()],
-            ignore_row_if="either_value_is_missing", severity="warning",
-            meta={"indicator": "specialty_name", "check": "specialty-name-mismatch"}))
+        rows.append(
+            E.ExpectColumnValuesToBeInSet(
+                column=key,
+                value_set=sorted(known),
+                severity="warning",
+                meta={"indicator": key, "check": "specialty-code-unknown"},
+            )
+        )
+        rows.append(
+            E.ExpectCompoundColumnsToBeUnique(
+                column_list=["file", key], meta={"indicator": key, "check": "specialty-duplicate"}
+            )
+        )
+        rows.append(
+            E.ExpectColumnPairValuesToBeInSet(
+                column_A=key,
+                column_B="specialty_name",
+                value_pairs_set=[(code, entry.name) for code, entry in known.items()],
+                ignore_row_if="either_value_is_missing",
+                severity="warning",
+                meta={"indicator": "specialty_name", "check": "specialty-name-mismatch"},
+            )
+        )
         self.table_suite = context.suites.add(gx.ExpectationSuite(name="table", expectations=rows))
 
     @staticmethod
@@ -290,24 +372,34 @@ class GreatExpectations:
             yield E.ExpectColumnValuesToNotBeNull(column=f.id, meta=meta("value-missing"))
         if f.is_numeric:
             yield E.ExpectColumnValuesToMatchRegex(
-                column=f"{f.id}__text", regex=INTEGER_TEXT if f.type == "integer" else NUMBER_TEXT,
-                meta=meta("value-not-number"))
+                column=f"{f.id}__text",
+                regex=INTEGER_TEXT if f.type == "integer" else NUMBER_TEXT,
+                meta=meta("value-not-number"),
+            )
         if f.ge is not None or f.le is not None:
-            yield E.ExpectColumnValuesToBeBetween(column=f.id, min_value=f.ge, max_value=f.le,
-                                                  meta=meta("value-out-of-range"))
+            yield E.ExpectColumnValuesToBeBetween(
+                column=f.id, min_value=f.ge, max_value=f.le, meta=meta("value-out-of-range")
+            )
         if f.plausible_ge is not None:
-            yield E.ExpectColumnValuesToBeBetween(column=f.id, min_value=f.plausible_ge,
-                                                  max_value=f.plausible_le, severity="warning",
-                                                  meta=meta("value-implausible"))
+            yield E.ExpectColumnValuesToBeBetween(
+                column=f.id,
+                min_value=f.plausible_ge,
+                max_value=f.plausible_le,
+                severity="warning",
+                meta=meta("value-implausible"),
+            )
         if f.isin:
-            yield E.ExpectColumnValuesToBeInSet(column=f.id, value_set=list(f.isin),
-                                                meta=meta("value-not-allowed"))
+            yield E.ExpectColumnValuesToBeInSet(
+                column=f.id, value_set=list(f.isin), meta=meta("value-not-allowed")
+            )
         if f.str_matches:
-            yield E.ExpectColumnValuesToMatchRegex(column=f.id, regex=f.str_matches,
-                                                   meta=meta("value-pattern-mismatch"))
+            yield E.ExpectColumnValuesToMatchRegex(
+                column=f.id, regex=f.str_matches, meta=meta("value-pattern-mismatch")
+            )
         if f.str_length_max is not None:
-            yield E.ExpectColumnValueLengthsToBeBetween(column=f.id, max_value=f.str_length_max,
-                                                        meta=meta("value-too-long"))
+            yield E.ExpectColumnValueLengthsToBeBetween(
+                column=f.id, max_value=f.str_length_max, meta=meta("value-too-long")
+            )
 
     def _typed(self, records: list[dict], fields):
         """Text columns as read (stripped, blank as null), numbers converted by pandas."""
@@ -352,7 +444,8 @@ class GreatExpectations:
 
         hits: list[list[Hit]] = [[] for _ in books]
         result = self.form_batches.get_batch(batch_parameters={"dataframe": form}).validate(
-            self.form_suite, result_format="COMPLETE")
+            self.form_suite, result_format="COMPLETE"
+        )
         for r in result.results:
             if r.success:
                 continue
@@ -363,7 +456,8 @@ class GreatExpectations:
         if rows.empty:
             return hits
         result = self.table_batches.get_batch(batch_parameters={"dataframe": rows}).validate(
-            self.table_suite, result_format="COMPLETE")
+            self.table_suite, result_format="COMPLETE"
+        )
         for r in result.results:
             if r.success:
                 continue
@@ -372,8 +466,15 @@ class GreatExpectations:
                 number, row = owners[index]
                 book = books[number]
                 letter = book.table_columns.get(meta["indicator"], "?")
-                hits[number].append(Hit(book.table_sheet, f"{letter}{row}", meta["indicator"],
-                                        meta["check"], severity))
+                hits[number].append(
+                    Hit(
+                        book.table_sheet,
+                        f"{letter}{row}",
+                        meta["indicator"],
+                        meta["check"],
+                        severity,
+                    )
+                )
         return hits
 
 
@@ -407,12 +508,19 @@ class Frictionless:
         self.fl, self.spec = frictionless, spec
         known = catalog.majors("VOCATIONAL_SECONDARY")
         self.form_fields = [f.id for f in spec.indicators] + ["template_marker", "template_version"]
-        self.form_schema = Schema.from_descriptor({"fields": [
-            *(self._descriptor(f) for f in spec.indicators),
-            {"name": "template_marker", "type": "string",
-             "constraints": {"required": True, "enum": [META_MARKER]}},
-            {"name": "template_version", "type": "string"},
-        ]})
+        self.form_schema = Schema.from_descriptor(
+            {
+                "fields": [
+                    *(self._descriptor(f) for f in spec.indicators),
+                    {
+                        "name": "template_marker",
+                        "type": "string",
+                        "constraints": {"required": True, "enum": [META_MARKER]},
+                    },
+                    {"name": "template_version", "type": "string"},
+                ]
+            }
+        )
         # The formula of each row constraint → (indicator, check, severity), to map errors back.
         self.formulas: dict[str, tuple[str, str, str]] = {}
         form_checks = []
@@ -507,7 +615,8 @@ class Frictionless:
         row = [_blank(frames.form.get(i)) for i in self.form_fields[:-2]]
         row += [frames.meta.get("marker"), frames.meta.get("spec_version")]
         report = Resource(data=[self.form_fields, row], schema=self.form_schema).validate(
-            self.form_checklist)
+            self.form_checklist
+        )
         hits: list[Hit] = []
         for error in report.tasks[0].errors:
             if error.type == "row-constraint":
@@ -519,18 +628,35 @@ class Frictionless:
             hits.append(Hit(sheet, cell, indicator, check, severity))
         if frames.table_sheet is None:
             return hits
-        rows = [[_blank(values.get(c)) for c in self.table_fields] for _, values in frames.table_rows]
-        checklist = Checklist(checks=[self.catalog_name()] + [
-            self.column_sum(column=c.id, total=_number(frames.form.get(c.sums_to))) for c in self.sums])
-        report = Resource(data=[self.table_fields, *rows], schema=self.table_schema).validate(checklist)
+        rows = [
+            [_blank(values.get(c)) for c in self.table_fields] for _, values in frames.table_rows
+        ]
+        checklist = Checklist(
+            checks=[self.catalog_name()]
+            + [
+                self.column_sum(column=c.id, total=_number(frames.form.get(c.sums_to)))
+                for c in self.sums
+            ]
+        )
+        report = Resource(data=[self.table_fields, *rows], schema=self.table_schema).validate(
+            checklist
+        )
         for error in report.tasks[0].errors:
             if error.type == "table-dimensions":
                 column = next(c for c in self.sums if c.id == error.note)
                 sheet, cell = _form_place(frames, spec, column.sums_to)
                 hits.append(Hit(sheet, cell, column.sums_to, "specialty-sum-mismatch", "warning"))
                 continue
-            indicator = "specialty_name" if error.type == "catalog-name" else getattr(error, "field_name", None)
-            number = frames.table_rows[error.row_number - 2][0] if getattr(error, "row_number", None) else None
+            indicator = (
+                "specialty_name"
+                if error.type == "catalog-name"
+                else getattr(error, "field_name", None)
+            )
+            number = (
+                frames.table_rows[error.row_number - 2][0]
+                if getattr(error, "row_number", None)
+                else None
+            )
             letter = frames.table_columns.get(indicator)
             cell = f"{letter}{number}" if letter and number else None
             severity = "warning" if error.type == "catalog-name" else "error"
@@ -555,8 +681,10 @@ class QualityReport:
         self.validate, self.spec = validate_paths, spec
 
     def __call__(self, paths: list[Path]) -> list[list[Hit]]:
-        return [[Hit(f.sheet, f.cell, f.indicator, f.code, f.severity) for f in result.findings]
-                for result in self.validate(paths, self.spec)]
+        return [
+            [Hit(f.sheet, f.cell, f.indicator, f.code, f.severity) for f in result.findings]
+            for result in self.validate(paths, self.spec)
+        ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -597,11 +725,20 @@ def copies(paths: list[Path], n: int, into: Path) -> list[Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[44],
-                        help="numbers of files to time (44 = the examples as they are)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[44],
+        help="numbers of files to time (44 = the examples as they are)",
+    )
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
-    parser.add_argument("--slow-limit", type=int, default=100,
-                        help="largest size timed for great_expectations per file (~4 s a file)")
+    parser.add_argument(
+        "--slow-limit",
+        type=int,
+        default=100,
+        help="largest size timed for great_expectations per file (~4 s a file)",
+    )
     args = parser.parse_args()
 
     from qualityreport.spec import load_spec
@@ -614,7 +751,8 @@ def main() -> None:
     expected = planted()
     load_before = os.getloadavg()
     makers = {
-        "calamine": BareRead, "qualityreport": QualityReport,
+        "calamine": BareRead,
+        "qualityreport": QualityReport,
         "great_expectations": GreatExpectations,
         "great_expectations_batched": lambda spec: GreatExpectations(spec, batched=True),
         "frictionless": Frictionless,
@@ -631,7 +769,9 @@ def main() -> None:
     detection: dict[str, dict] = {}
     for name, function in tools.items():
         started = time.perf_counter()
-        on_valid = [h for hits in function(valid) for h in hits if h.severity in ("error", "warning")]
+        on_valid = [
+            h for hits in function(valid) for h in hits if h.severity in ("error", "warning")
+        ]
         found, missed = [], []
         for path, hits in zip(flawed, function(flawed), strict=True):
             for item in expected.get(path.name, []):
@@ -669,10 +809,14 @@ def main() -> None:
             runs.append(row)
     load_after = os.getloadavg()
 
-    print(f"one timed run per size after one warm-up pass; {os.cpu_count()} cores, load average "
-          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (shared machine: figures are noisy)")
-    header = (f"{'tool':<27} {'files':>5} {'seconds':>8} {'ms/file':>8} {'x calamine':>10} "
-              f"{'x ours':>7} {'planted found':>13} {'on valid':>8}")
+    print(
+        f"one timed run per size after one warm-up pass; {os.cpu_count()} cores, load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (shared machine: figures are noisy)"
+    )
+    header = (
+        f"{'tool':<27} {'files':>5} {'seconds':>8} {'ms/file':>8} {'x calamine':>10} "
+        f"{'x ours':>7} {'planted found':>13} {'on valid':>8}"
+    )
     print(header)
     print("-" * len(header))
     for row in runs:
@@ -680,12 +824,16 @@ def main() -> None:
         for name, seconds in row["seconds"].items():
             d = detection[name]
             found = "-" if d["found"] is None else f"{d['found']}/{d['planted']}"
-            print(f"{name:<27} {row['files']:>5} {seconds:>8.2f} {seconds / row['files'] * 1000:>8.1f} "
-                  f"{seconds / floor if floor else float('nan'):>10.1f} "
-                  f"{seconds / ours if ours else float('nan'):>7.2f} {found:>13} "
-                  f"{d['findings_on_valid_files']:>8}")
-    print("set-up once per process (imports, suites, schemas), ms: "
-          + ", ".join(f"{k} {v:.0f}" for k, v in setup_ms.items()))
+            print(
+                f"{name:<27} {row['files']:>5} {seconds:>8.2f} {seconds / row['files'] * 1000:>8.1f} "
+                f"{seconds / floor if floor else float('nan'):>10.1f} "
+                f"{seconds / ours if ours else float('nan'):>7.2f} {found:>13} "
+                f"{d['findings_on_valid_files']:>8}"
+            )
+    print(
+        "set-up once per process (imports, suites, schemas), ms: "
+        + ", ".join(f"{k} {v:.0f}" for k, v in setup_ms.items())
+    )
     print("'on valid' = errors and warnings reported on the 36 valid files (should be 0)")
     for name, d in detection.items():
         if d["found_list"] and name != "qualityreport":
@@ -694,7 +842,14 @@ def main() -> None:
             print(f"{name} missed: " + "; ".join(d["missed"]))
 
     versions = {}
-    for module in ("great_expectations", "frictionless", "pandas", "polars", "pandera", "fastexcel"):
+    for module in (
+        "great_expectations",
+        "frictionless",
+        "pandas",
+        "polars",
+        "pandera",
+        "fastexcel",
+    ):
         try:
             versions[module] = __import__(module).__version__
         except ImportError:
@@ -702,19 +857,29 @@ def main() -> None:
     results = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
-                   f"{platform.python_version()}, {os.cpu_count()} cores",
+        f"{platform.python_version()}, {os.cpu_count()} cores",
         "load_average_before_after": [load_before[0], load_after[0]],
         "versions": versions,
         "method": "one warm-up pass over the 44 examples per tool, then one timed pass per size; "
-                  "sizes above 44 are round-robin copies of the examples; one process",
+        "sizes above 44 are round-robin copies of the examples; one process",
         "setup_ms": setup_ms,
         "runs": [
-            {"files": r["files"], "tools": {
-                name: {"seconds": s, "ms_per_file": s / r["files"] * 1000,
-                       "ratio_to_calamine": s / r["seconds"]["calamine"] if "calamine" in r["seconds"] else None,
-                       "ratio_to_qualityreport": s / r["seconds"]["qualityreport"]
-                       if "qualityreport" in r["seconds"] else None}
-                for name, s in r["seconds"].items()}}
+            {
+                "files": r["files"],
+                "tools": {
+                    name: {
+                        "seconds": s,
+                        "ms_per_file": s / r["files"] * 1000,
+                        "ratio_to_calamine": s / r["seconds"]["calamine"]
+                        if "calamine" in r["seconds"]
+                        else None,
+                        "ratio_to_qualityreport": s / r["seconds"]["qualityreport"]
+                        if "qualityreport" in r["seconds"]
+                        else None,
+                    }
+                    for name, s in r["seconds"].items()
+                },
+            }
             for r in runs
         ],
         "detection": detection,
@@ -722,7 +887,9 @@ def main() -> None:
     }
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "compare.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "compare.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-RELATIONS = ("school_year", "specialty_year", "county_year", "city_year", "narrative",
-             "submission_log", "target_results", "schools", "findings")
+RELATIONS = (
+    "school_year",
+    "specialty_year",
+    "county_year",
+    "city_year",
+    "narrative",
+    "submission_log",
+    "target_results",
+    "schools",
+    "findings",
+)
 
 
 def build_store(db: Path) -> None:
@@ -42,8 +51,13 @@ def build_store(db: Path) -> None:
         register_expected_schools(store, schools)
         ingest(store, validate_paths([EXAMPLES / "city"], spec))
         for year in (2022, 2023, 2024):
-            check(store, load_target_sets(), year, load_parameters(parameters),
-                  expected_schools=schools)
+            check(
+                store,
+                load_target_sets(),
+                year,
+                load_parameters(parameters),
+                expected_schools=schools,
+            )
 
 
 def grow(source: Path, target: Path, schools: int) -> None:
@@ -53,34 +67,51 @@ def grow(source: Path, target: Path, schools: int) -> None:
     target.unlink(missing_ok=True)
     con = duckdb.connect(str(target))
     con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
-    present = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'").fetchall()}
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'"
+        ).fetchall()
+    }
     for name in RELATIONS:
         if name in present:
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM src.{name}")
     con.execute("DETACH src")
-    codes = [r[0] for r in con.execute(
-        "SELECT DISTINCT school_code FROM school_year ORDER BY 1").fetchall()]
+    codes = [
+        r[0]
+        for r in con.execute("SELECT DISTINCT school_code FROM school_year ORDER BY 1").fetchall()
+    ]
     for n in range(max(0, schools - len(codes))):
         base = codes[n % len(codes)]
         code = f"99{n:08d}"
         suffix = f"（{n + 1}）"
-        con.execute("INSERT INTO school_year SELECT * REPLACE (? AS school_code, "
-                    "school_name || ? AS school_name) FROM school_year WHERE school_code = ?",
-                    [code, suffix, base])
-        con.execute("INSERT INTO specialty_year SELECT * REPLACE (? AS school_code, "
-                    "school_name || ? AS school_name) FROM specialty_year WHERE school_code = ?",
-                    [code, suffix, base])
-        con.execute("INSERT INTO narrative SELECT * REPLACE (? AS school_code) FROM narrative "
-                    "WHERE school_code = ?", [code, base])
-        con.execute("INSERT INTO target_results SELECT * REPLACE ("
-                    "replace(subject_id, ?, ?) AS subject_id, subject_name || ? AS subject_name) "
-                    "FROM target_results WHERE subject_id = ? OR starts_with(subject_id, ? || '/')",
-                    [base, code, suffix, base, base])
+        con.execute(
+            "INSERT INTO school_year SELECT * REPLACE (? AS school_code, "
+            "school_name || ? AS school_name) FROM school_year WHERE school_code = ?",
+            [code, suffix, base],
+        )
+        con.execute(
+            "INSERT INTO specialty_year SELECT * REPLACE (? AS school_code, "
+            "school_name || ? AS school_name) FROM specialty_year WHERE school_code = ?",
+            [code, suffix, base],
+        )
+        con.execute(
+            "INSERT INTO narrative SELECT * REPLACE (? AS school_code) FROM narrative "
+            "WHERE school_code = ?",
+            [code, base],
+        )
+        con.execute(
+            "INSERT INTO target_results SELECT * REPLACE ("
+            "replace(subject_id, ?, ?) AS subject_id, subject_name || ? AS subject_name) "
+            "FROM target_results WHERE subject_id = ? OR starts_with(subject_id, ? || '/')",
+            [base, code, suffix, base, base],
+        )
         if "schools" in present:
-            con.execute("INSERT INTO schools SELECT * REPLACE (? AS school_code, "
-                        "school_name || ? AS school_name) FROM schools WHERE school_code = ?",
-                        [code, suffix, base])
+            con.execute(
+                "INSERT INTO schools SELECT * REPLACE (? AS school_code, "
+                "school_name || ? AS school_name) FROM schools WHERE school_code = ?",
+                [code, suffix, base],
+            )
     con.close()
 
 
@@ -149,16 +180,24 @@ def child(kind: str, db: str, out: str, workers: int) -> dict:
     seconds = time.perf_counter() - start
     memory.__exit__()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "pages": pages, "reports": reports,
-            "peak_rss_mb": round(max(own, memory.peak_one_kb) / 1024, 1),
-            "peak_tree_rss_mb": round(max(own, memory.peak_total_kb) / 1024, 1),
-            "parent_rss_mb": round(own / 1024, 1)}
+    return {
+        "seconds": seconds,
+        "pages": pages,
+        "reports": reports,
+        "peak_rss_mb": round(max(own, memory.peak_one_kb) / 1024, 1),
+        "peak_tree_rss_mb": round(max(own, memory.peak_total_kb) / 1024, 1),
+        "parent_rss_mb": round(own / 1024, 1),
+    }
 
 
 def measure(kind: str, db: Path, out: Path, workers: int) -> dict:
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", kind, str(db), str(out),
-                             str(workers)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", kind, str(db), str(out), str(workers)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     stdout, _ = proc.communicate()
     if proc.returncode:
         raise SystemExit(f"{kind} render failed ({proc.returncode})")
@@ -172,8 +211,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[12, 50, 200])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--kinds", nargs="+", choices=("city", "schools"),
-                        default=["city", "schools"])
+    parser.add_argument(
+        "--kinds", nargs="+", choices=("city", "schools"), default=["city", "schools"]
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -192,20 +232,32 @@ def main() -> None:
                 out = tmp / (f"city-{size}.pdf" if kind == "city" else f"schools-{size}")
                 row = {"schools": size, "kind": kind, **measure(kind, db, out, args.workers)}
                 rows.append(row)
-                print(f"{size:>4} schools  {kind:<8} {row['pages']:>5} pages  "
-                      f"{row['seconds']:>7.1f} s  {row['seconds_per_page']:.3f} s/page  "
-                      f"peak {row['peak_rss_mb']:>7.1f} MB (all processes "
-                      f"{row['peak_tree_rss_mb']:.1f} MB)", flush=True)
+                print(
+                    f"{size:>4} schools  {kind:<8} {row['pages']:>5} pages  "
+                    f"{row['seconds']:>7.1f} s  {row['seconds_per_page']:.3f} s/page  "
+                    f"peak {row['peak_rss_mb']:>7.1f} MB (all processes "
+                    f"{row['peak_tree_rss_mb']:.1f} MB)",
+                    flush=True,
+                )
     target = ROOT / "bench" / "results" / "render.json"
     # a run of some sizes or kinds replaces those rows and keeps the others
     if target.exists():
         done = {(r["schools"], r["kind"]) for r in rows}
-        kept = [r for r in json.loads(target.read_text(encoding="utf-8")).get("rows", [])
-                if (r["schools"], r["kind"]) not in done]
+        kept = [
+            r
+            for r in json.loads(target.read_text(encoding="utf-8")).get("rows", [])
+            if (r["schools"], r["kind"]) not in done
+        ]
         rows = sorted(kept + rows, key=lambda r: (r["schools"], r["kind"]))
-    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                           "platform": platform.platform()},
-               "workers": args.workers, "rows": rows}
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "workers": args.workers,
+        "rows": rows,
+    }
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"→ {target}")

@@ -35,8 +35,9 @@ def wall_times(command: list[str], runs: int) -> tuple[list[float], int]:
     times, code = [], 0
     for _ in range(runs):
         started = time.perf_counter()
-        code = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              cwd=ROOT).returncode
+        code = subprocess.run(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+        ).returncode
         times.append(time.perf_counter() - started)
     return times, code
 
@@ -45,10 +46,18 @@ def import_profile(code: str, tries: int = 3) -> dict:
     """`python -X importtime -c code`: the quickest of `tries` runs, self time per top-level package."""
     best = None
     for _ in range(tries):
-        done = subprocess.run([str(VENV / "python"), "-X", "importtime", "-c", code], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        entries = [(int(m[1]), int(m[2]), len(m[3]), m[4]) for line in done.stderr.splitlines()
-                   if (m := IMPORT_LINE.match(line))]
+        done = subprocess.run(
+            [str(VENV / "python"), "-X", "importtime", "-c", code],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        entries = [
+            (int(m[1]), int(m[2]), len(m[3]), m[4])
+            for line in done.stderr.splitlines()
+            if (m := IMPORT_LINE.match(line))
+        ]
         # Nesting is shown by indentation; the outermost entries add up to the whole import.
         outer = min((depth for *_, depth, _ in entries), default=0)
         total = sum(cumulative for _, cumulative, depth, _ in entries if depth == outer)
@@ -77,42 +86,63 @@ def main() -> None:
     file = str(args.file)
     commands = {
         "python -c pass": [str(VENV / "python"), "-c", "pass"],
-        "python -c 'import qualityreport.cli'": [str(VENV / "python"), "-c", "import qualityreport.cli"],
+        "python -c 'import qualityreport.cli'": [
+            str(VENV / "python"),
+            "-c",
+            "import qualityreport.cli",
+        ],
         "qualityreport --help": [qualityreport, "--help"],
         "qualityreport validate FILE": [qualityreport, "validate", file],
-        "qualityreport validate --format json FILE": [qualityreport, "validate", "--format", "json", file],
+        "qualityreport validate --format json FILE": [
+            qualityreport,
+            "validate",
+            "--format",
+            "json",
+            file,
+        ],
     }
     load_before = os.getloadavg()[0]
     timings = {}
     for name, command in commands.items():
         times, code = wall_times(command, args.runs)
-        timings[name] = {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-                         "max_ms": max(times) * 1000, "exit_code": code}
+        timings[name] = {
+            "median_ms": statistics.median(times) * 1000,
+            "min_ms": min(times) * 1000,
+            "max_ms": max(times) * 1000,
+            "exit_code": code,
+        }
     imports = {
         "import qualityreport.cli": import_profile("import qualityreport.cli"),
         "qualityreport validate FILE": import_profile(
             "import sys; from qualityreport.cli import main; "
-            f"sys.argv = ['qualityreport', 'validate', {file!r}]; main()"),
+            f"sys.argv = ['qualityreport', 'validate', {file!r}]; main()"
+        ),
     }
     load_after = os.getloadavg()[0]
 
-    print(f"{args.runs} runs each after one warm-up; {os.cpu_count()} cores, load average "
-          f"{load_before:.2f} before, {load_after:.2f} after (shared machine: figures are noisy)")
+    print(
+        f"{args.runs} runs each after one warm-up; {os.cpu_count()} cores, load average "
+        f"{load_before:.2f} before, {load_after:.2f} after (shared machine: figures are noisy)"
+    )
     print(f"file: {Path(file).relative_to(ROOT) if Path(file).is_relative_to(ROOT) else file}")
     print(f"{'command':<44} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'exit':>5}")
     for name, t in timings.items():
-        print(f"{name:<44} {t['median_ms']:>10.0f} {t['min_ms']:>8.0f} {t['max_ms']:>8.0f} "
-              f"{t['exit_code']:>5}")
+        print(
+            f"{name:<44} {t['median_ms']:>10.0f} {t['min_ms']:>8.0f} {t['max_ms']:>8.0f} "
+            f"{t['exit_code']:>5}"
+        )
     for name, profile in imports.items():
-        print(f"\n-X importtime, {name}: {profile['total_ms']:.0f} ms in {profile['modules']} modules; "
-              "self time by top-level package:")
+        print(
+            f"\n-X importtime, {name}: {profile['total_ms']:.0f} ms in {profile['modules']} modules; "
+            "self time by top-level package:"
+        )
         for package, ms in profile["self_ms_by_package"].items():
             print(f"  {package:<24} {ms:>7.1f} ms")
 
     results = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
-                   f"{platform.python_version()}, {os.cpu_count()} cores",
+        f"{platform.python_version()}, {os.cpu_count()} cores",
         "load_average_before_after": [load_before, load_after],
         "runs": args.runs,
         "file": file,
@@ -122,7 +152,9 @@ def main() -> None:
     }
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "startup.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "startup.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -76,19 +76,25 @@ def main() -> None:
         name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
         print(f"{name[-48:]:<48} {r * 1000:>14.1f} {v * 1000:>10.1f} {v / r:>7.1f}")
     total_read, total_validate = sum(read), sum(validate)
-    print(f"{'all files':<48} {total_read * 1000:>14.1f} {total_validate * 1000:>10.1f} "
-          f"{total_validate / total_read:>7.1f}")
-    print(f"median per file: read {statistics.median(read) * 1000:.1f} ms, "
-          f"validate {statistics.median(validate) * 1000:.1f} ms; "
-          f"pandera import {import_seconds * 1000:.0f} ms once per process")
-    print(f"as one batch (what validate, ingest and demo do): {batch * 1000:.0f} ms for "
-          f"{len(paths)} files = {batch / len(paths) * 1000:.1f} ms per file, "
-          f"{batch / total_read:.1f}× the bare read")
+    print(
+        f"{'all files':<48} {total_read * 1000:>14.1f} {total_validate * 1000:>10.1f} "
+        f"{total_validate / total_read:>7.1f}"
+    )
+    print(
+        f"median per file: read {statistics.median(read) * 1000:.1f} ms, "
+        f"validate {statistics.median(validate) * 1000:.1f} ms; "
+        f"pandera import {import_seconds * 1000:.0f} ms once per process"
+    )
+    print(
+        f"as one batch (what validate, ingest and demo do): {batch * 1000:.0f} ms for "
+        f"{len(paths)} files = {batch / len(paths) * 1000:.1f} ms per file, "
+        f"{batch / total_read:.1f}× the bare read"
+    )
 
     results = {
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
-                   f"{platform.python_version()}, {__import__('os').cpu_count()} cores",
+        f"{platform.python_version()}, {__import__('os').cpu_count()} cores",
         "files": len(paths),
         "repeat": args.repeat,
         "median_read_ms": statistics.median(read) * 1000,

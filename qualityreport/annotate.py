@@ -25,14 +25,23 @@ def _write_findings_sheet(book, result: ValidationResult, lang: str) -> None:
     if FINDINGS_SHEET in book.sheetnames:
         del book[FINDINGS_SHEET]
     sheet = book.create_sheet(FINDINGS_SHEET, 0)
-    headers = (("级别", "位置", "规则", "说明", "填写", "应为") if lang == "zh"
-               else ("Severity", "Location", "Rule", "Message", "Found", "Expected"))
+    headers = (
+        ("级别", "位置", "规则", "说明", "填写", "应为")
+        if lang == "zh"
+        else ("Severity", "Location", "Rule", "Message", "Found", "Expected")
+    )
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for finding in result.findings:
-        row = (finding.severity, finding.location, finding.rule or finding.code,
-               finding.message(lang), finding.found, finding.expected)
+        row = (
+            finding.severity,
+            finding.location,
+            finding.rule or finding.code,
+            finding.message(lang),
+            finding.found,
+            finding.expected,
+        )
         sheet.append([safe_text(v) for v in row])
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type

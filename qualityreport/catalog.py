@@ -24,8 +24,14 @@ def majors(level: str = "VOCATIONAL_SECONDARY") -> dict[str, CatalogEntry]:
     """Every specialty (MAJOR row) of one education level, by code."""
     with open(catalog_path(), encoding="utf-8", newline="") as handle:
         return {
-            row["majorCode"]: CatalogEntry(row["majorCode"], row["majorName"], row["classCode"],
-                                           row["className"], row["categoryCode"], row["categoryName"])
+            row["majorCode"]: CatalogEntry(
+                row["majorCode"],
+                row["majorName"],
+                row["classCode"],
+                row["className"],
+                row["categoryCode"],
+                row["categoryName"],
+            )
             for row in csv.DictReader(handle)
             if row["educationLevel"] == level and row["itemLevel"] == "MAJOR"
         }
@@ -35,5 +41,8 @@ def majors(level: str = "VOCATIONAL_SECONDARY") -> dict[str, CatalogEntry]:
 def categories(level: str = "VOCATIONAL_SECONDARY") -> dict[str, str]:
     """专业大类 code → name for one education level."""
     with open(catalog_path(), encoding="utf-8", newline="") as handle:
-        return {row["categoryCode"]: row["categoryName"] for row in csv.DictReader(handle)
-                if row["educationLevel"] == level and row["itemLevel"] == "CATEGORY"}
+        return {
+            row["categoryCode"]: row["categoryName"]
+            for row in csv.DictReader(handle)
+            if row["educationLevel"] == level and row["itemLevel"] == "CATEGORY"
+        }

@@ -31,8 +31,13 @@ class DemoResult:
 
     @property
     def written(self) -> tuple[Path, ...]:
-        return (self.template, self.directory / "examples", self.database, self.city_report,
-                *self.school_reports)
+        return (
+            self.template,
+            self.directory / "examples",
+            self.database,
+            self.city_report,
+            *self.school_reports,
+        )
 
 
 def copy_examples(directory: Path) -> Path:
@@ -47,8 +52,13 @@ def copy_examples(directory: Path) -> Path:
     return target
 
 
-def run_demo(directory: str | Path, *, lang: str = "zh", workers: int | None = None,
-             step: Step = lambda stage, produced: None) -> DemoResult:
+def run_demo(
+    directory: str | Path,
+    *,
+    lang: str = "zh",
+    workers: int | None = None,
+    step: Step = lambda stage, produced: None,
+) -> DemoResult:
     """Run every stage on a fresh copy of examples/ inside directory; returns what was made."""
     from .check import check
     from .render.pdf import render_city_report, render_school_reports
@@ -89,12 +99,28 @@ def run_demo(directory: str | Path, *, lang: str = "zh", workers: int | None = N
 
     reports = directory / "reports"
     city = parameters.get("city")
-    city_report = render_city_report(database, year, reports / f"city-{year}.pdf", lang=lang,
-                                     city=city, with_school_reports=True).output
+    city_report = render_city_report(
+        database, year, reports / f"city-{year}.pdf", lang=lang, city=city, with_school_reports=True
+    ).output
     step("city-report", city_report)
-    school_reports = tuple(r.output for r in render_school_reports(
-        database, year, reports / "schools", workers=workers, lang=lang))
+    school_reports = tuple(
+        r.output
+        for r in render_school_reports(
+            database, year, reports / "schools", workers=workers, lang=lang
+        )
+    )
     step("school-reports", school_reports)
-    return DemoResult(directory, database, template, mistakes, submissions, accepted,
-                      len(report.outcomes) - accepted, year, met, missed, city_report,
-                      school_reports)
+    return DemoResult(
+        directory,
+        database,
+        template,
+        mistakes,
+        submissions,
+        accepted,
+        len(report.outcomes) - accepted,
+        year,
+        met,
+        missed,
+        city_report,
+        school_reports,
+    )

@@ -12,13 +12,36 @@ from .records import ValidationResult
 JSON_SCHEMA_VERSION = 1
 
 _WORDS = {
-    "zh": {"error": "错误", "warning": "警告", "info": "提示", "valid": "通过", "invalid": "未通过",
-           "unusable": "无法读取", "files": "个文件", "errors": "个错误", "warnings": "个警告",
-           "found": "填写", "expected": "应为", "summary": "合计", "comma": "，"},
-    "en": {"error": "error", "warning": "warning", "info": "note", "valid": "valid",
-           "invalid": "invalid", "unusable": "unreadable", "files": "files", "errors": "errors",
-           "warnings": "warnings", "found": "found", "expected": "expected", "summary": "total",
-           "comma": ", "},
+    "zh": {
+        "error": "错误",
+        "warning": "警告",
+        "info": "提示",
+        "valid": "通过",
+        "invalid": "未通过",
+        "unusable": "无法读取",
+        "files": "个文件",
+        "errors": "个错误",
+        "warnings": "个警告",
+        "found": "填写",
+        "expected": "应为",
+        "summary": "合计",
+        "comma": "，",
+    },
+    "en": {
+        "error": "error",
+        "warning": "warning",
+        "info": "note",
+        "valid": "valid",
+        "invalid": "invalid",
+        "unusable": "unreadable",
+        "files": "files",
+        "errors": "errors",
+        "warnings": "warnings",
+        "found": "found",
+        "expected": "expected",
+        "summary": "total",
+        "comma": ", ",
+    },
 }
 
 
@@ -40,8 +63,10 @@ def summary_line(result: ValidationResult, lang: str = "zh") -> str:
     """One line a file: mark, file, verdict, counts."""
     words = _WORDS[lang]
     mark = "✓" if result.valid else "✗"
-    return (f"{mark} {result.file}  {verdict(result, lang)}  {result.errors} {words['errors']}"
-            f"{words['comma']}{result.warnings} {words['warnings']}")
+    return (
+        f"{mark} {result.file}  {verdict(result, lang)}  {result.errors} {words['errors']}"
+        f"{words['comma']}{result.warnings} {words['warnings']}"
+    )
 
 
 def _pad(text: str, width: int) -> str:
@@ -66,10 +91,14 @@ def totals_line(results: Sequence[ValidationResult], lang: str = "zh") -> str:
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     if lang == "zh":
-        return (f"{words['summary']}：{len(results)} {words['files']}，{valid} 个通过，"
-                f"{len(results) - valid} 个未通过；{errors} {words['errors']}，{warnings} {words['warnings']}")
-    return (f"{words['summary']}: {len(results)} {words['files']}, {valid} valid, "
-            f"{len(results) - valid} not valid; {errors} {words['errors']}, {warnings} {words['warnings']}")
+        return (
+            f"{words['summary']}：{len(results)} {words['files']}，{valid} 个通过，"
+            f"{len(results) - valid} 个未通过；{errors} {words['errors']}，{warnings} {words['warnings']}"
+        )
+    return (
+        f"{words['summary']}: {len(results)} {words['files']}, {valid} valid, "
+        f"{len(results) - valid} not valid; {errors} {words['errors']}, {warnings} {words['warnings']}"
+    )
 
 
 def to_json_document(results: Sequence[ValidationResult], spec_version: str) -> dict:
@@ -99,8 +128,17 @@ def to_html(results: Sequence[ValidationResult], spec_version: str, lang: str = 
 
     from .resources import templates_dir
 
-    env = Environment(loader=FileSystemLoader(templates_dir()), autoescape=select_autoescape(
-        default=True, default_for_string=True))
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     template = env.get_template("findings.html.j2")
-    return template.render(results=results, lang=lang, words=_WORDS[lang], spec_version=spec_version,
-                           verdict=verdict, totals=totals_line(results, lang), version=__version__)
+    return template.render(
+        results=results,
+        lang=lang,
+        words=_WORDS[lang],
+        spec_version=spec_version,
+        verdict=verdict,
+        totals=totals_line(results, lang),
+        version=__version__,
+    )

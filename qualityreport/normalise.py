@@ -83,8 +83,9 @@ def normalise_number(text: str | None, *, integer: bool, unit: str = "") -> Norm
         if abs(number - round(number)) > 1e-9:
             return Normalised(problem="value-not-integer")
         return Normalised(int(round(number)), None, tuple(how), tuple(how_en))
-    return Normalised(int(number) if number.is_integer() else number,
-                      None, tuple(how), tuple(how_en))
+    return Normalised(
+        int(number) if number.is_integer() else number, None, tuple(how), tuple(how_en)
+    )
 
 
 def normalise_text(text: str | None, *, digits: bool = False) -> Normalised:

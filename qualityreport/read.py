@@ -84,8 +84,9 @@ def check_file(path: Path, limits: Limits) -> None:
     if size == 0:
         raise UnreadableFile("file-empty")
     if size > limits.max_file_bytes:
-        raise UnreadableFile("file-too-large", found=_megabytes(size),
-                             expected=_megabytes(limits.max_file_bytes))
+        raise UnreadableFile(
+            "file-too-large", found=_megabytes(size), expected=_megabytes(limits.max_file_bytes)
+        )
     with open(path, "rb") as handle:
         head = handle.read(8)
         if head == _OLE_MAGIC:
@@ -95,7 +96,9 @@ def check_file(path: Path, limits: Limits) -> None:
                 raise UnreadableFile("file-encrypted")
             return
     if head[:4] != b"PK\x03\x04":
-        raise UnreadableFile("file-not-workbook", "不是 xlsx/xls/ods 格式 / not an xlsx, xls or ods file")
+        raise UnreadableFile(
+            "file-not-workbook", "不是 xlsx/xls/ods 格式 / not an xlsx, xls or ods file"
+        )
     try:
         _check_zip(path, limits)
     except (zipfile.BadZipFile, zlib.error, struct.error, EOFError) as exc:
@@ -116,28 +119,43 @@ def _check_zip(path: Path, limits: Limits) -> None:
         infos = archive.infolist()
         names = {info.filename for info in infos}
         if "xl/workbook.xml" not in names and "content.xml" not in names:
-            raise UnreadableFile("file-not-workbook", "压缩包中没有工作簿 / the zip holds no workbook")
+            raise UnreadableFile(
+                "file-not-workbook", "压缩包中没有工作簿 / the zip holds no workbook"
+            )
         declared = sum(info.file_size for info in infos)
         if declared > limits.max_inflated_bytes:
-            raise UnreadableFile("file-too-large", found=f"解压后 {_megabytes(declared)}",
-                                 expected=_megabytes(limits.max_inflated_bytes))
-        small = "xl/workbook.xml" in names and archive.getinfo("xl/workbook.xml").file_size < _CHUNK * 8
+            raise UnreadableFile(
+                "file-too-large",
+                found=f"解压后 {_megabytes(declared)}",
+                expected=_megabytes(limits.max_inflated_bytes),
+            )
+        small = (
+            "xl/workbook.xml" in names and archive.getinfo("xl/workbook.xml").file_size < _CHUNK * 8
+        )
         sheets = _sheet_members(archive) if small else {}
         total = 0
         for info in infos:
-            is_sheet = info.filename in sheets or (info.filename.startswith("xl/worksheets/")
-                                                   and info.filename.endswith(".xml"))
+            is_sheet = info.filename in sheets or (
+                info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            )
             counter = _Counter() if is_sheet else None
             total += _inflate(raw, info, limits.max_inflated_bytes - total, counter)
             if total > limits.max_inflated_bytes:
-                raise UnreadableFile("file-too-large", found=f"解压后超过 {_megabytes(total)}",
-                                     expected=_megabytes(limits.max_inflated_bytes))
+                raise UnreadableFile(
+                    "file-too-large",
+                    found=f"解压后超过 {_megabytes(total)}",
+                    expected=_megabytes(limits.max_inflated_bytes),
+                )
             if counter and (counter.rows > limits.max_rows or counter.cells > limits.max_cells):
                 over_rows = counter.rows > limits.max_rows
                 raise UnreadableFile(
-                    "file-too-many-rows", sheet=sheets.get(info.filename, info.filename),
+                    "file-too-many-rows",
+                    sheet=sheets.get(info.filename, info.filename),
                     found=f"{counter.rows} 行" if over_rows else f"{counter.cells} 个单元格",
-                    expected=f"{limits.max_rows} 行" if over_rows else f"{limits.max_cells} 个单元格")
+                    expected=f"{limits.max_rows} 行"
+                    if over_rows
+                    else f"{limits.max_cells} 个单元格",
+                )
 
 
 class _Counter:
@@ -177,7 +195,9 @@ def _inflate(raw, info: zipfile.ZipInfo, budget: int, counter: _Counter | None) 
             counter.close()
         return info.compress_size
     if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise zipfile.BadZipFile(f"unsupported compression {info.compress_type} for {info.filename}")
+        raise zipfile.BadZipFile(
+            f"unsupported compression {info.compress_type} for {info.filename}"
+        )
     inflater, size = zlib.decompressobj(-15), 0
     while left > 0 and not inflater.eof and size <= budget:
         # small compressed reads: each may inflate a thousandfold, and tails are copied per call
@@ -210,16 +230,24 @@ _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
 _RELATIONSHIP_TAG = re.compile(r"<Relationship\b[^>]*>")
 _ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
 _FORMULA_CELL = re.compile(
-    r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>.*?</f>)\s*(?:<v>(.*?)</v>)?', re.S)
+    r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>.*?</f>)\s*(?:<v>(.*?)</v>)?', re.S
+)
 _MERGE = re.compile(r'<mergeCell\b[^>]*?ref="([^"]*)"')
 
 
 def _unescape(name: str) -> str:
-    return (name.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    return (
+        name.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
-def inspect_xlsx(path: Path, limits: Limits) -> dict[str, tuple[dict[str, str | None], tuple[str, ...]]]:
+def inspect_xlsx(
+    path: Path, limits: Limits
+) -> dict[str, tuple[dict[str, str | None], tuple[str, ...]]]:
     """Formula cells (with cached values) and merged ranges per sheet name, from the sheet XML.
 
     calamine hands back only cached values, so whether a cell holds a formula, and which cells
@@ -232,7 +260,9 @@ def inspect_xlsx(path: Path, limits: Limits) -> dict[str, tuple[dict[str, str | 
                 if archive.getinfo(member).file_size > limits.max_inspected_sheet_bytes:
                     continue
                 xml = archive.read(member).decode("utf-8", "replace")
-                formulas = {ref: value for ref, value in _FORMULA_CELL.findall(xml)} if "<f" in xml else {}
+                formulas = (
+                    {ref: value for ref, value in _FORMULA_CELL.findall(xml)} if "<f" in xml else {}
+                )
                 found[name] = (formulas, tuple(_MERGE.findall(xml)))
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
@@ -274,8 +304,9 @@ def read_workbook(path: str | Path, limits: Limits | None = None) -> Workbook:
         sheets: dict[str, Sheet] = {}
         names = reader.sheet_names
         for index, name in enumerate(names):
-            sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string",
-                                      n_rows=limits.max_rows)
+            sheet = reader.load_sheet(
+                index, header_row=None, skip_rows=0, dtypes="string", n_rows=limits.max_rows
+            )
             visibility[name] = sheet.visible == "visible"
             sheets[name] = _grid(name, sheet, visibility[name])
     except UnreadableFile:
@@ -289,7 +320,9 @@ def read_workbook(path: str | Path, limits: Limits | None = None) -> Workbook:
         for name, (formulas, merged) in inspect_xlsx(path, limits).items():
             if name in sheets:
                 old = sheets[name]
-                sheets[name] = Sheet(old.name, old.visible, old.rows, old.total_rows, formulas, merged)
+                sheets[name] = Sheet(
+                    old.name, old.visible, old.rows, old.total_rows, formulas, merged
+                )
     return Workbook(path=path, sha256=file_sha256(path), sheets=sheets, macros=_has_macros(path))
 
 

@@ -58,8 +58,10 @@ class Field:
     def label(self, lang: str = "zh") -> str:
         """The label printed in the workbook: name with its unit."""
         name = self.name if lang == "zh" else self.name_en
-        return f"{name}（{self.unit}）" if self.unit and lang == "zh" else (
-            f"{name} ({self.unit})" if self.unit else name
+        return (
+            f"{name}（{self.unit}）"
+            if self.unit and lang == "zh"
+            else (f"{name} ({self.unit})" if self.unit else name)
         )
 
 
@@ -165,8 +167,14 @@ class _Reader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            expected = {str: "a string", float: "a number", int: "a whole number",
-                        bool: "true or false", list: "a list", dict: "a mapping"}
+            expected = {
+                str: "a string",
+                float: "a number",
+                int: "a whole number",
+                bool: "true or false",
+                list: "a list",
+                dict: "a mapping",
+            }
             self.fail(f"must be {expected.get(kind, kind)}", self._at(name))
         if choices is not None and value not in choices:
             self.fail(f"must be one of {', '.join(choices)}", self._at(name))
@@ -198,7 +206,9 @@ def _read_yaml(path: Path, kind: str) -> _Reader:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
-        raise SpecError(path, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise SpecError(
+            path, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     reader = _Reader(path, data)
     reader.get("kind", str, choices=(kind,))
     return reader
@@ -254,7 +264,9 @@ def _check_references(path: Path, spec_parts: dict, rules_path: Path, rules: tup
     sheets = {s.id: s for s in spec_parts["sheets"]}
     for i, indicator in enumerate(spec_parts["indicators"]):
         if indicator.sheet not in sheets or sheets[indicator.sheet].layout != "form":
-            raise SpecError(path, f"indicators[{i}].sheet", f"'{indicator.sheet}' is not a form sheet")
+            raise SpecError(
+                path, f"indicators[{i}].sheet", f"'{indicator.sheet}' is not a form sheet"
+            )
     seen: set[str] = set()
     for i, indicator in enumerate(spec_parts["indicators"]):
         if indicator.id in seen:
@@ -265,8 +277,11 @@ def _check_references(path: Path, spec_parts: dict, rules_path: Path, rules: tup
             raise SpecError(path, f"tables[{t}].sheet", f"'{table.sheet}' is not a table sheet")
         for c, column in enumerate(table.columns):
             if column.sums_to and column.sums_to not in known:
-                raise SpecError(path, f"tables[{t}].columns[{c}].sums_to",
-                                f"unknown indicator '{column.sums_to}'")
+                raise SpecError(
+                    path,
+                    f"tables[{t}].columns[{c}].sums_to",
+                    f"unknown indicator '{column.sums_to}'",
+                )
     for d, derived in enumerate(spec_parts["derived"]):
         for term in derived.numerator + derived.denominator:
             if term not in known:
@@ -287,28 +302,46 @@ def load_spec(directory: str | Path | None = None) -> Spec:
     root = _read_yaml(path, "qualityreport/indicators")
     parts = {
         "sheets": tuple(
-            Sheet(s.ident(), s.get("name", str), s.get("name_en", str),
-                  s.get("layout", str, choices=SHEET_LAYOUTS))
+            Sheet(
+                s.ident(),
+                s.get("name", str),
+                s.get("name_en", str),
+                s.get("layout", str, choices=SHEET_LAYOUTS),
+            )
             for s in root.items("sheets")
         ),
         "indicators": tuple(_field(r, with_sheet=True) for r in root.items("indicators")),
         "tables": tuple(
             Table(
-                id=t.ident(), sheet=t.get("sheet", str), name=t.get("name", str),
-                name_en=t.get("name_en", str), max_rows=t.get("max_rows", int, default=2000),
+                id=t.ident(),
+                sheet=t.get("sheet", str),
+                name=t.get("name", str),
+                name_en=t.get("name_en", str),
+                max_rows=t.get("max_rows", int, default=2000),
                 key=t.get("key", str),
                 columns=tuple(_field(c, with_sheet=False) for c in t.items("columns")),
             )
             for t in root.items("tables")
         ),
         "narratives": tuple(
-            Narrative(n.ident(), n.get("name", str), n.get("name_en", str),
-                      n.get("definition", str, default=""))
+            Narrative(
+                n.ident(),
+                n.get("name", str),
+                n.get("name_en", str),
+                n.get("definition", str, default=""),
+            )
             for n in root.items("narratives")
         ),
         "derived": tuple(
-            Derived(d.ident(), d.get("name", str), d.get("name_en", str), _terms(d, "numerator"),
-                    _terms(d, "denominator"), d.get("unit", str), d.get("definition", str, default=""))
+            Derived(
+                d.ident(),
+                d.get("name", str),
+                d.get("name_en", str),
+                _terms(d, "numerator"),
+                _terms(d, "denominator"),
+                d.get("unit", str),
+                d.get("definition", str, default=""),
+            )
             for d in root.items("derived")
         ),
     }
@@ -319,11 +352,17 @@ def load_spec(directory: str | Path | None = None) -> Spec:
     rules = []
     for r in rules_root.items("rules"):
         message = r.child("message") or r.fail("is required", r._at("message"))
-        rules.append(Rule(
-            id=r.get("id", str), left=_terms(r, "left"), op=r.get("op", str, choices=RULE_OPS),
-            right=_terms(r, "right"), severity=r.get("severity", str, choices=SEVERITIES),
-            message_zh=message.get("zh", str), message_en=message.get("en", str),
-        ))
+        rules.append(
+            Rule(
+                id=r.get("id", str),
+                left=_terms(r, "left"),
+                op=r.get("op", str, choices=RULE_OPS),
+                right=_terms(r, "right"),
+                severity=r.get("severity", str, choices=SEVERITIES),
+                message_zh=message.get("zh", str),
+                message_en=message.get("en", str),
+            )
+        )
     _check_references(path, parts, rules_path, tuple(rules))
     return Spec(
         version=str(root.get("version", (str, int, float))),

@@ -3,5 +3,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
-.venv/bin/ruff check qualityreport tests bench examples
+sh scripts/lint.sh
 exec .venv/bin/python -m pytest "$@"

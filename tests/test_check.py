@@ -552,8 +552,9 @@ def test_cli_check_gives_percentage_gaps_in_points(tmp_path, spec):
     result = CliRunner().invoke(cli, ["check", "--db", str(db), "--targets", "yichang"])
     assert result.exit_code == 1, result.output
     assert "个百分点" in result.output
-    english = CliRunner().invoke(cli, ["check", "--db", str(db), "--targets", "yichang",
-                                       "--lang", "en"])
+    english = CliRunner().invoke(
+        cli, ["check", "--db", str(db), "--targets", "yichang", "--lang", "en"]
+    )
     assert " pp" in english.output
 
 

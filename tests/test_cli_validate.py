@@ -43,8 +43,21 @@ def test_json_output_equals_the_library(make_workbook, spec):
     assert document == to_json_document([validate_workbook(path, spec)], spec.version)
     (file,) = document["files"]
     finding = next(f for f in file["findings"] if f["code"] == "value-not-number")
-    assert {"severity", "code", "rule", "file", "sheet", "cell", "row", "indicator", "found",
-            "expected", "message_zh", "message_en", "location"} <= set(finding)
+    assert {
+        "severity",
+        "code",
+        "rule",
+        "file",
+        "sheet",
+        "cell",
+        "row",
+        "indicator",
+        "found",
+        "expected",
+        "message_zh",
+        "message_en",
+        "location",
+    } <= set(finding)
     assert finding["location"] == "办学条件!C6"
 
 

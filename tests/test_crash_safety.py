@@ -39,9 +39,13 @@ def workbooks(tmp_path_factory, spec) -> list[Path]:
 
 def _ingest(db: Path, paths: list[Path]) -> subprocess.Popen:
     # unbuffered: a line on stdout then means that workbook's transaction has committed
-    return subprocess.Popen([str(PROGRAM), "ingest", "--db", str(db), *map(str, paths)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen(
+        [str(PROGRAM), "ingest", "--db", str(db), *map(str, paths)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 def _consistent_contents(db: Path, spec) -> list[str]:
@@ -120,14 +124,28 @@ def test_two_concurrent_ingests_lose_and_duplicate_nothing(workbooks, spec, tmp_
 def test_a_held_database_gives_a_one_line_busy_message(workbooks, spec, tmp_path):
     db = tmp_path / "held.duckdb"
     open_store(db, spec).close()
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from qualityreport.spec import load_spec; "
-        "from qualityreport.store import open_store; s = open_store(sys.argv[1], load_spec()); "
-        "print('held', flush=True); time.sleep(60)"), str(db)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from qualityreport.spec import load_spec; "
+                "from qualityreport.store import open_store; s = open_store(sys.argv[1], load_spec()); "
+                "print('held', flush=True); time.sleep(60)"
+            ),
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        done = subprocess.run([str(PROGRAM), "ingest", "--db", str(db), str(workbooks[0])],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [str(PROGRAM), "ingest", "--db", str(db), str(workbooks[0])],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     finally:
         holder.kill()
         holder.communicate()

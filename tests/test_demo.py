@@ -33,8 +33,16 @@ def test_demo_writes_every_stage(demo):
 
 def test_demo_shows_every_planted_mistake_at_its_cell(demo):
     _, output = demo
-    for location in ("专业设置!A4", "专业设置!A12", "师资队伍!C7", "社会服务!C3", "办学条件!C5",
-                     "办学条件!C8", "师资队伍!C8", "办学条件!C6"):
+    for location in (
+        "专业设置!A4",
+        "专业设置!A12",
+        "师资队伍!C7",
+        "社会服务!C3",
+        "办学条件!C5",
+        "办学条件!C8",
+        "师资队伍!C8",
+        "办学条件!C6",
+    ):
         assert location in output
 
 
@@ -42,8 +50,11 @@ def test_readme_shows_what_the_demo_prints(demo):
     _, output = demo
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     excerpt = readme.split("```console\n$ sh scripts/demo.sh\n", 1)[1].split("```", 1)[0]
-    shown = [line for line in excerpt.splitlines()
-             if line.strip() and not line.startswith(("…", "完成")) and "用时" not in line]
+    shown = [
+        line
+        for line in excerpt.splitlines()
+        if line.strip() and not line.startswith(("…", "完成")) and "用时" not in line
+    ]
     assert len(shown) > 10
     printed = output.splitlines()
     for line in shown:

@@ -29,8 +29,11 @@ def test_every_module_opens_with_a_docstring():
 
 def test_stages_import_only_from_earlier_stages():
     """validate knows nothing of storage or reports; storage nothing of reports."""
-    order = {"validate": ("store", "check", "render"), "store": ("check", "render"),
-             "check": ("render",)}
+    order = {
+        "validate": ("store", "check", "render"),
+        "store": ("check", "render"),
+        "check": ("render",),
+    }
     for stage, later in order.items():
         base = ROOT / "qualityreport" / stage
         files = list(base.rglob("*.py")) if base.is_dir() else [base.with_suffix(".py")]

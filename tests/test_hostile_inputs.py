@@ -43,30 +43,43 @@ EXPECTED = {
     "password-protected.xls": [("", "file-encrypted")],
     "old-format.xls": [],
     "macros.xlsm": [("", "file-has-macros")],
-    "formulas-uncached.xlsx": [("基本信息!C4", "value-formula-uncached"),
-                               ("师资队伍!C4", "value-formula-uncached")],
+    "formulas-uncached.xlsx": [
+        ("基本信息!C4", "value-formula-uncached"),
+        ("师资队伍!C4", "value-formula-uncached"),
+    ],
     "formula-strings.xlsx": [("办学条件!C6", "value-not-number")],
-    "nan-inf-huge.xlsx": [("办学条件!C3", "value-too-large"), ("办学条件!C6", "value-not-number"),
-                          ("学生发展!C13", "value-not-number"), ("学生发展!C3", "value-too-large"),
-                          ("学生发展!C5", "value-not-number")],
+    "nan-inf-huge.xlsx": [
+        ("办学条件!C3", "value-too-large"),
+        ("办学条件!C6", "value-not-number"),
+        ("学生发展!C13", "value-not-number"),
+        ("学生发展!C3", "value-too-large"),
+        ("学生发展!C5", "value-not-number"),
+    ],
     "negative-and-fractional-counts.xlsx": [
-        ("专业设置!D3", "value-below-minimum"), ("专业设置!E3", "value-not-integer"),
-        ("办学条件!C6", "value-below-minimum"), ("学生发展!C13", "value-below-minimum"),
-        ("师资队伍!C4", "value-not-integer")],
+        ("专业设置!D3", "value-below-minimum"),
+        ("专业设置!E3", "value-not-integer"),
+        ("办学条件!C6", "value-below-minimum"),
+        ("学生发展!C13", "value-below-minimum"),
+        ("师资队伍!C4", "value-not-integer"),
+    ],
     "zero-professional-teachers.xlsx": [("学生发展!C3", "value-implausible")],
     "duplicate-school-a.xlsx": [],
     "duplicate-school-b.xlsx": [],
     # one file alone cannot show that its code belongs to another school; a batch can (below)
     "another-schools-code.xlsx": [],
-    "dates-in-number-cells.xlsx": [("办学条件!C6", "value-not-number"),
-                                   ("师资队伍!C4", "value-not-number")],
+    "dates-in-number-cells.xlsx": [
+        ("办学条件!C6", "value-not-number"),
+        ("师资队伍!C4", "value-not-number"),
+    ],
     "hidden-sheets.xlsx": [("师资队伍", "sheet-hidden"), ("草稿", "sheet-unknown")],
     "very-long-strings.xlsx": [("基本信息!C4", "value-too-long")],
     # shown as <U+202E>: raw, a right-to-left override reverses the rest of a terminal line
-    "control-characters-and-rtl.xlsx": [("<U+202E>cod.exe", "sheet-unknown"),
-                                        ("基本信息!C4", "value-normalised"),
-                                        ("基本信息!C5", "value-normalised"),
-                                        ("学生发展!C3", "value-normalised")],
+    "control-characters-and-rtl.xlsx": [
+        ("<U+202E>cod.exe", "sheet-unknown"),
+        ("基本信息!C4", "value-normalised"),
+        ("基本信息!C5", "value-normalised"),
+        ("学生发展!C3", "value-normalised"),
+    ],
 }
 
 
@@ -86,14 +99,18 @@ def test_each_file_gives_its_findings_in_bounded_time(name, spec):
     result = validate_workbook(BAD / name, spec)
     assert time.perf_counter() - started < SECONDS
     assert _pairs(result) == sorted(EXPECTED[name])
-    unusable = any(code.startswith("file-") and code != "file-has-macros" for _, code in EXPECTED[name])
+    unusable = any(
+        code.startswith("file-") and code != "file-has-macros" for _, code in EXPECTED[name]
+    )
     assert result.usable is not unusable
 
 
 def test_an_old_xls_reads_like_the_xlsx_it_was_made_from(spec):
     xls = validate_workbook(BAD / "old-format.xls", spec).submission
     xlsx = validate_workbook(BAD / "duplicate-school-a.xlsx", spec).submission
-    assert {k: v.value for k, v in xls.values.items()} == {k: v.value for k, v in xlsx.values.items()}
+    assert {k: v.value for k, v in xls.values.items()} == {
+        k: v.value for k, v in xlsx.values.items()
+    }
     assert xls.specialties == xlsx.specialties and xls.narratives == xlsx.narratives
 
 
@@ -116,11 +133,18 @@ def test_zero_denominators_are_stored_and_checked_without_error(spec, tmp_path):
     from qualityreport.targets import load_target_sets
 
     with open_store(tmp_path / "zero.duckdb", spec) as store:
-        report = ingest(store, validate_paths([BAD / "zero-professional-teachers.xlsx"], spec),
-                        allow_warnings=True)
+        report = ingest(
+            store,
+            validate_paths([BAD / "zero-professional-teachers.xlsx"], spec),
+            allow_warnings=True,
+        )
         assert report.count("accepted") == 1
-        views = [r[0] for r in store.rows(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'")]
+        views = [
+            r[0]
+            for r in store.rows(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'"
+            )
+        ]
         for view in views:
             store.rows(f'SELECT * FROM "{view}"')  # every ratio view divides by zero safely
         results = check(store, load_target_sets(), 2024)
@@ -133,7 +157,10 @@ def test_duplicate_school_in_one_batch_is_warned(spec, tmp_path):
     assert results[0].findings == ()
     (finding,) = results[1].findings
     assert (finding.code, finding.severity, finding.location) == (
-        "duplicate-submission", "warning", "基本信息!C3")
+        "duplicate-submission",
+        "warning",
+        "基本信息!C3",
+    )
     assert str(first) in finding.message_zh and "4205000001" in finding.message_zh
     # the same code under another school's name is caught the same way
     claimed = list(validate_paths([first, BAD / "another-schools-code.xlsx"], spec))
@@ -158,8 +185,9 @@ def test_a_million_rows_are_refused_before_they_are_loaded(spec, tmp_path):
 
 
 def test_limits_can_be_tightened(spec):
-    result = validate_workbook(BAD / "duplicate-school-a.xlsx", spec,
-                               limits=Limits(max_inflated_bytes=100_000))
+    result = validate_workbook(
+        BAD / "duplicate-school-a.xlsx", spec, limits=Limits(max_inflated_bytes=100_000)
+    )
     assert [f.code for f in result.findings] == ["file-too-large"]
     result = validate_workbook(BAD / "duplicate-school-a.xlsx", spec, limits=Limits(max_cells=50))
     assert [f.code for f in result.findings] == ["file-too-many-rows"]
@@ -178,8 +206,13 @@ print(done.stdout.strip(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrs
 def _peak_megabytes(path: Path) -> tuple[str, float]:
     # A fresh parent with one child: its RUSAGE_CHILDREN peak is that child's alone (the test
     # process's own children would include every earlier subprocess).
-    done = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     code, kilobytes = done.stdout.split()
     return code, int(kilobytes) / 1024
 
@@ -206,9 +239,21 @@ def test_cli_names_the_file_and_never_shows_a_traceback(name):
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
-    errors = any(code for _, code in EXPECTED[name] if code not in (
-        "value-implausible", "value-normalised", "sheet-hidden", "sheet-unknown", "file-has-macros"))
-    unusable = any(code.startswith("file-") and code != "file-has-macros" for _, code in EXPECTED[name])
+    errors = any(
+        code
+        for _, code in EXPECTED[name]
+        if code
+        not in (
+            "value-implausible",
+            "value-normalised",
+            "sheet-hidden",
+            "sheet-unknown",
+            "file-has-macros",
+        )
+    )
+    unusable = any(
+        code.startswith("file-") and code != "file-has-macros" for _, code in EXPECTED[name]
+    )
     assert result.exit_code == (2 if unusable else 1 if errors else 0), result.output
     summary = [line for line in result.output.splitlines() if line.startswith(("✓", "✗"))]
     assert len(summary) == 1 and str(path) in summary[0]
@@ -216,8 +261,12 @@ def test_cli_names_the_file_and_never_shows_a_traceback(name):
 
 def test_cli_over_the_whole_corpus_in_a_real_process():
     program = Path(sys.executable).parent / "qualityreport"
-    done = subprocess.run([str(program), "validate", "--summary", str(BAD)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [str(program), "validate", "--summary", str(BAD)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr
     lines = [line for line in done.stdout.splitlines() if line.startswith(("✓", "✗"))]
@@ -251,12 +300,18 @@ def _formula_cells(path: Path) -> set[tuple[str, str]]:
     from openpyxl import load_workbook
 
     book = load_workbook(path)
-    return {(ws.title, c.coordinate) for ws in book.worksheets for row in ws.iter_rows()
-            for c in row if c.data_type == "f"}
+    return {
+        (ws.title, c.coordinate)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
 
 
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "zip-bomb" not in n) + [
-    "zip-bomb-lying-sizes.xlsx"])
+@pytest.mark.parametrize(
+    "name", sorted(n for n in EXPECTED if "zip-bomb" not in n) + ["zip-bomb-lying-sizes.xlsx"]
+)
 def test_annotated_copy_turns_no_submitted_text_into_a_formula(name, spec, tmp_path):
     from qualityreport.annotate import FINDINGS_SHEET, annotate_workbook
 
@@ -283,14 +338,20 @@ def hostile_store(make_workbook, spec, tmp_path):
 
 def test_check_xlsx_export_holds_no_formula(hostile_store, tmp_path):
     out = tmp_path / "check.xlsx"
-    result = CliRunner().invoke(cli, ["check", "--db", str(hostile_store), "--format", "xlsx",
-                                      "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["check", "--db", str(hostile_store), "--format", "xlsx", "-o", str(out)]
+    )
     assert result.exit_code in (0, 1), result.output
     assert _formula_cells(out) == set()
     from openpyxl import load_workbook
 
-    texts = [c.value for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str)]
+    texts = [
+        c.value
+        for ws in load_workbook(out).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
     assert any("http://evil" in t for t in texts)  # the school name is there, as text
     assert not any(t.startswith("=") for t in texts)
 
@@ -298,8 +359,17 @@ def test_check_xlsx_export_holds_no_formula(hostile_store, tmp_path):
 def test_sql_csv_export_neutralises_formula_text(hostile_store):
     import csv
 
-    result = CliRunner().invoke(cli, ["sql", "--db", str(hostile_store), "--format", "csv",
-                                      "SELECT school_name, county FROM schools"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "sql",
+            "--db",
+            str(hostile_store),
+            "--format",
+            "csv",
+            "SELECT school_name, county FROM schools",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(result.output.splitlines()))
     assert rows[1] == ["'" + HYPERLINK, "'" + DDE]

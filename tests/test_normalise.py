@@ -7,22 +7,25 @@ from hypothesis import strategies as st
 from qualityreport.normalise import normalise_number, normalise_text
 
 
-@pytest.mark.parametrize("text, integer, value, changed", [
-    ("45", True, 45, False),
-    ("45.0", True, 45, False),
-    ("４５", True, 45, True),
-    ("1,234", True, 1234, True),
-    ("1，234", True, 1234, True),
-    (" 12 ", True, 12, True),
-    ("\u3000１２\u3000", True, 12, True),
-    ("无", True, 0, True),
-    ("——", True, 0, True),
-    ("12.5", False, 12.5, False),
-    ("1e3", False, 1000, False),
-    ("\u200f45", True, 45, True),
-    (None, True, None, False),
-    ("   ", True, None, False),
-])
+@pytest.mark.parametrize(
+    "text, integer, value, changed",
+    [
+        ("45", True, 45, False),
+        ("45.0", True, 45, False),
+        ("４５", True, 45, True),
+        ("1,234", True, 1234, True),
+        ("1，234", True, 1234, True),
+        (" 12 ", True, 12, True),
+        ("\u3000１２\u3000", True, 12, True),
+        ("无", True, 0, True),
+        ("——", True, 0, True),
+        ("12.5", False, 12.5, False),
+        ("1e3", False, 1000, False),
+        ("\u200f45", True, 45, True),
+        (None, True, None, False),
+        ("   ", True, None, False),
+    ],
+)
 def test_numbers_people_type(text, integer, value, changed):
     result = normalise_number(text, integer=integer)
     assert result.problem is None
@@ -35,18 +38,21 @@ def test_the_fields_own_unit_is_removed():
     assert (result.value, result.how) == (1200, ("去掉单位“平方米”",))
 
 
-@pytest.mark.parametrize("text, integer, problem", [
-    ("45%", True, "value-percent-in-count"),
-    ("４５％", True, "value-percent-in-count"),
-    ("45.5", True, "value-not-integer"),
-    ("0.56", True, "value-not-integer"),
-    ("abc", True, "value-not-number"),
-    ("nan", False, "value-not-number"),
-    ("inf", False, "value-not-number"),
-    ("1e999", False, "value-not-number"),
-    ("2024-01-02 00:00:00", True, "value-not-number"),
-    ("12 345 678", True, None),
-])
+@pytest.mark.parametrize(
+    "text, integer, problem",
+    [
+        ("45%", True, "value-percent-in-count"),
+        ("４５％", True, "value-percent-in-count"),
+        ("45.5", True, "value-not-integer"),
+        ("0.56", True, "value-not-integer"),
+        ("abc", True, "value-not-number"),
+        ("nan", False, "value-not-number"),
+        ("inf", False, "value-not-number"),
+        ("1e999", False, "value-not-number"),
+        ("2024-01-02 00:00:00", True, "value-not-number"),
+        ("12 345 678", True, None),
+    ],
+)
 def test_what_cannot_be_a_count(text, integer, problem):
     assert normalise_number(text, integer=integer).problem == problem
 

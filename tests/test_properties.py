@@ -36,15 +36,38 @@ cell_contents = st.one_of(
     st.text(max_size=40),
     st.integers(min_value=-(10**20), max_value=10**20),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(["=1+1", "=cmd|' /C calc'!A0", "45%", "１２", "1,234", "——", "NaN", "inf", "1e308",
-                     "\u202e12", "\x07", " ", "2024-09-01", "TRUE", "#DIV/0!", "-0", ".5", "1e-400"]),
+    st.sampled_from(
+        [
+            "=1+1",
+            "=cmd|' /C calc'!A0",
+            "45%",
+            "１２",
+            "1,234",
+            "——",
+            "NaN",
+            "inf",
+            "1e308",
+            "\u202e12",
+            "\x07",
+            " ",
+            "2024-09-01",
+            "TRUE",
+            "#DIV/0!",
+            "-0",
+            ".5",
+            "1e-400",
+        ]
+    ),
 )
 
 
 @WORKBOOKS
-@given(st.dictionaries(st.sampled_from([f.id for f in SPEC.indicators]), cell_contents, max_size=8),
-       st.lists(st.fixed_dictionaries({c.id: cell_contents for c in SPEC.specialties.columns}),
-                max_size=3))
+@given(
+    st.dictionaries(st.sampled_from([f.id for f in SPEC.indicators]), cell_contents, max_size=8),
+    st.lists(
+        st.fixed_dictionaries({c.id: cell_contents for c in SPEC.specialties.columns}), max_size=3
+    ),
+)
 def test_random_cell_contents_never_crash_validation(values, specialties):
     result = _validate(values, specialties)
     assert result.usable
@@ -142,7 +165,10 @@ def test_a_mutated_value_is_caught_at_its_cell(valid_sources, mutation):
     field, bad, codes = mutation
     result = _validate({field.id: bad})
     assert not result.valid
-    at_cell = {f.code for f in result.findings
-               if f.location == valid_sources[field.id] and f.severity == "error"}
+    at_cell = {
+        f.code
+        for f in result.findings
+        if f.location == valid_sources[field.id] and f.severity == "error"
+    }
     assert at_cell & codes, (field.id, bad, [(f.location, f.code) for f in result.findings])
     assert field.id not in result.submission.values  # a bad value is never passed on

@@ -20,8 +20,18 @@ from qualityreport.resources import templates_dir
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 YEAR = 2024
 SCHOOL = "4142050101"
-CHAPTERS = ("基本情况", "学生发展", "质量保障措施", "校企合作", "社会贡献", "举办者履责", "特色创新",
-            "主要问题和改进措施", "目标达成情况", "附录 指标表")
+CHAPTERS = (
+    "基本情况",
+    "学生发展",
+    "质量保障措施",
+    "校企合作",
+    "社会贡献",
+    "举办者履责",
+    "特色创新",
+    "主要问题和改进措施",
+    "目标达成情况",
+    "附录 指标表",
+)
 
 
 def _text(pdf: Path) -> str:
@@ -68,8 +78,13 @@ def city_db(tmp_path_factory) -> Path:
         register_expected_schools(store, schools)
         ingest(store, validate_paths([EXAMPLES / "city", EXAMPLES / "mistakes"], spec))
         for year in (2022, 2023, 2024):
-            check(store, load_target_sets(), year, load_parameters(parameters),
-                  expected_schools=schools)
+            check(
+                store,
+                load_target_sets(),
+                year,
+                load_parameters(parameters),
+                expected_schools=schools,
+            )
     return db
 
 
@@ -87,8 +102,9 @@ def city_pdf(city_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory) -> Path:
-    return build_fixture_db(tmp_path_factory.mktemp("hostile") / "fixture.duckdb",
-                            hostile_school=True)
+    return build_fixture_db(
+        tmp_path_factory.mktemp("hostile") / "fixture.duckdb", hostile_school=True
+    )
 
 
 def test_school_report_has_every_chapter_figure_and_verdict(city_db, school_pdf):
@@ -134,8 +150,17 @@ def test_city_report_sections_matrix_and_appendix(city_db, city_pdf):
     data = load_city_report_data(city_db, YEAR)
     text = _text(city_pdf.output)
     assert "宜昌市" in text and "中等职业教育质量年度报告" in text
-    for heading in ("全市基本情况", "目标达成情况", "各校目标达成矩阵", "主要指标分布", "专业结构",
-                    "数据报送情况", "历年趋势", "数据质量", "附录 分报告"):
+    for heading in (
+        "全市基本情况",
+        "目标达成情况",
+        "各校目标达成矩阵",
+        "主要指标分布",
+        "专业结构",
+        "数据报送情况",
+        "历年趋势",
+        "数据质量",
+        "附录 分报告",
+    ):
         assert heading in text, heading
     assert "绿色为达成" in text
     assert "被退回的文件" in text
@@ -180,8 +205,14 @@ def test_fetcher_refuses_local_files_and_network(tmp_path):
     css = (templates_dir() / "report.css").resolve().as_uri()
     assert b"@page" in fetcher.fetch(css).read()
     outside = (templates_dir() / ".." / ".." / "etc" / "passwd").as_uri()
-    for url in ("file:///etc/passwd", "http://example.com/x.png", "https://example.com/",
-                "ftp://example.com/x", outside, "file://evil.example.com/etc/passwd"):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/x.png",
+        "https://example.com/",
+        "ftp://example.com/x",
+        outside,
+        "file://evil.example.com/etc/passwd",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert "file:///etc/passwd" in fetcher.refused
@@ -193,16 +224,24 @@ def test_user_template_cannot_reach_outside(hostile_db, tmp_path):
     own.mkdir()
     shutil.copy(templates_dir() / "school.html.j2", own / "school.html.j2")
     page = (own / "school.html.j2").read_text(encoding="utf-8")
-    page = page.replace("{% block body %}", '{% block body %}<img src="file:///etc/passwd">'
-                        '<img src="http://example.com/track.png">'
-                        '<link rel="attachment" href="file:///etc/hostname">'
-                        '<p class="own-template">自定义模板</p>', 1)
+    page = page.replace(
+        "{% block body %}",
+        '{% block body %}<img src="file:///etc/passwd">'
+        '<img src="http://example.com/track.png">'
+        '<link rel="attachment" href="file:///etc/hostname">'
+        '<p class="own-template">自定义模板</p>',
+        1,
+    )
     (own / "school.html.j2").write_text(page, encoding="utf-8")
     logo = tmp_path / "logo.svg"
-    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
-                    '<rect width="40" height="20" fill="#c00"/></svg>', encoding="utf-8")
-    result = render_school_report(hostile_db, "4205000001", 2024, tmp_path / "own.pdf",
-                                  template_dir=own, logo=logo)
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<rect width="40" height="20" fill="#c00"/></svg>',
+        encoding="utf-8",
+    )
+    result = render_school_report(
+        hostile_db, "4205000001", 2024, tmp_path / "own.pdf", template_dir=own, logo=logo
+    )
     assert "自定义模板" in _text(result.output)
     assert "file:///etc/passwd" in result.refused
     assert "http://example.com/track.png" in result.refused
@@ -231,18 +270,43 @@ def test_unknown_school_and_year_are_clear_errors(hostile_db):
 
 def test_cli_errors_are_one_line(hostile_db, tmp_path):
     runner = CliRunner()
-    result = runner.invoke(cli, ["report", "school", "不存在", "--year", "2024", "--db", str(hostile_db)])
+    result = runner.invoke(
+        cli, ["report", "school", "不存在", "--year", "2024", "--db", str(hostile_db)]
+    )
     assert result.exit_code == 3
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
-    result = runner.invoke(cli, ["report", "city", "--year", "2019", "--db", str(hostile_db),
-                                 "-o", str(tmp_path / "c.pdf")])
+    result = runner.invoke(
+        cli,
+        [
+            "report",
+            "city",
+            "--year",
+            "2019",
+            "--db",
+            str(hostile_db),
+            "-o",
+            str(tmp_path / "c.pdf"),
+        ],
+    )
     assert result.exit_code == 3 and "2019" in result.output
 
 
 def test_cli_school_by_name(hostile_db, tmp_path):
     out = tmp_path / "by-name.pdf"
-    result = CliRunner().invoke(cli, ["report", "school", "宜昌市三峡中等专业学校", "--year", "2024",
-                                      "--db", str(hostile_db), "-o", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "school",
+            "宜昌市三峡中等专业学校",
+            "--year",
+            "2024",
+            "--db",
+            str(hostile_db),
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert out.is_file() and "页" in result.output
 
@@ -265,8 +329,10 @@ def test_all_school_reports_in_parallel(tmp_path):
     seen = []
     results = render_school_reports(db, 2024, tmp_path / "out", workers=2, progress=seen.append)
     # the third school's 2024 workbook was rejected, so two reports
-    assert [r.output.name for r in results] == ["2024-4205000001-宜昌市三峡中等专业学校.pdf",
-                                                "2024-4205000002-夷陵区职业教育中心.pdf"]
+    assert [r.output.name for r in results] == [
+        "2024-4205000001-宜昌市三峡中等专业学校.pdf",
+        "2024-4205000002-夷陵区职业教育中心.pdf",
+    ]
     assert len(seen) == 2 and all(r.pages >= 6 for r in results)
 
 

@@ -15,14 +15,26 @@ from qualityreport.render.sentences import (
 
 
 def test_the_example_sentence():
-    assert describe("本校", "“双师型”教师占专业课教师比例", 0.563, "percent", target=0.5,
-                    target_label="市定目标", previous=0.522) == (
-        "本校“双师型”教师占专业课教师比例为56.3%，高于市定目标50%，较上年提高4.1个百分点。")
+    assert describe(
+        "本校",
+        "“双师型”教师占专业课教师比例",
+        0.563,
+        "percent",
+        target=0.5,
+        target_label="市定目标",
+        previous=0.522,
+    ) == ("本校“双师型”教师占专业课教师比例为56.3%，高于市定目标50%，较上年提高4.1个百分点。")
 
 
-@pytest.mark.parametrize("value, target, word", [
-    (0.563, 0.5, "高于"), (0.42, 0.5, "低于"), (0.5, 0.5, "持平"), (0.50004, 0.5, "持平"),
-])
+@pytest.mark.parametrize(
+    "value, target, word",
+    [
+        (0.563, 0.5, "高于"),
+        (0.42, 0.5, "低于"),
+        (0.5, 0.5, "持平"),
+        (0.50004, 0.5, "持平"),
+    ],
+)
 def test_compared_with_a_target(value, target, word):
     assert word in compare_phrase(value, target, "percent", "市定目标")
 
@@ -41,8 +53,12 @@ def test_counts_increase_and_decrease():
 
 
 def test_ratio_and_money():
-    assert describe("本校", "生师比", 15.24, "ratio", target=20, target_label="国家标准",
-                    previous=15.5) == "本校生师比为15.2:1，低于国家标准20:1，较上年下降0.3。"
+    assert (
+        describe(
+            "本校", "生师比", 15.24, "ratio", target=20, target_label="国家标准", previous=15.5
+        )
+        == "本校生师比为15.2:1，低于国家标准20:1，较上年下降0.3。"
+    )
     assert format_value(35_123_456, "元") == "3,512.3万元"
     assert format_value(8235.4, "元") == "8,235元"
 
@@ -56,12 +72,24 @@ def test_missing_values_and_table_deltas():
 
 
 def test_english():
-    assert describe("The school's", "Employment rate", 0.95, "percent", target=0.9,
-                    target_label="city target", previous=0.96, lang="en") == (
+    assert describe(
+        "The school's",
+        "Employment rate",
+        0.95,
+        "percent",
+        target=0.9,
+        target_label="city target",
+        previous=0.96,
+        lang="en",
+    ) == (
         "The school's employment rate was 95.0%, above the city target of 90%, "
-        "down 1.0 percentage points on the previous year.")
+        "down 1.0 percentage points on the previous year."
+    )
     assert verdict(True, "en") == "met" and verdict(None) == "无数据" and verdict(False) == "未达成"
 
 
 def test_clauses_join_into_one_paragraph():
-    assert join_clauses(["本校在校生数为10人。", "招生数为5人。"]) == "本校在校生数为10人；招生数为5人。"
+    assert (
+        join_clauses(["本校在校生数为10人。", "招生数为5人。"])
+        == "本校在校生数为10人；招生数为5人。"
+    )

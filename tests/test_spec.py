@@ -10,12 +10,20 @@ from qualityreport.spec import load_spec
 
 def test_shipped_spec_has_the_starting_indicator_set(spec):
     ids = {i.id for i in spec.indicators}
-    assert {"school_code", "teachers_dual_qualified", "graduates_employed", "equipment_value",
-            "training_person_times"} <= ids
+    assert {
+        "school_code",
+        "teachers_dual_qualified",
+        "graduates_employed",
+        "equipment_value",
+        "training_person_times",
+    } <= ids
     assert spec.indicator_by_id["teachers_dual_qualified"].sheet == "teachers"
     assert spec.specialties.key == "specialty_code"
-    assert {d.id for d in spec.derived} >= {"dual_qualified_ratio", "employment_rate",
-                                             "student_teacher_ratio"}
+    assert {d.id for d in spec.derived} >= {
+        "dual_qualified_ratio",
+        "employment_rate",
+        "student_teacher_ratio",
+    }
     employment = next(d for d in spec.derived if d.id == "employment_rate")
     assert employment.numerator == ("graduates_employed", "graduates_further_study")
     assert len(spec.narratives) == 8
@@ -34,16 +42,35 @@ def _replace(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("file, old, new, key, problem", [
-    ("indicators.yaml", "type: integer", "type: count", "indicators[6].type", "must be one of"),
-    ("indicators.yaml", "    ge: 2000", "    ge: lots", "indicators[6].ge", "must be a number"),
-    ("indicators.yaml", "sheet: school_info", "sheet: nowhere", "indicators[0].sheet",
-     "not a form sheet"),
-    ("rules.yaml", "op: le", "op: below", "rules[0].op", "must be one of"),
-    ("rules.yaml", "left: teachers_dual_qualified", "left: teachers_dual", "rules[0]",
-     "unknown indicator 'teachers_dual'"),
-    ("indicators.yaml", "kind: qualityreport/indicators", "kind: other", "kind", "must be one of"),
-])
+@pytest.mark.parametrize(
+    "file, old, new, key, problem",
+    [
+        ("indicators.yaml", "type: integer", "type: count", "indicators[6].type", "must be one of"),
+        ("indicators.yaml", "    ge: 2000", "    ge: lots", "indicators[6].ge", "must be a number"),
+        (
+            "indicators.yaml",
+            "sheet: school_info",
+            "sheet: nowhere",
+            "indicators[0].sheet",
+            "not a form sheet",
+        ),
+        ("rules.yaml", "op: le", "op: below", "rules[0].op", "must be one of"),
+        (
+            "rules.yaml",
+            "left: teachers_dual_qualified",
+            "left: teachers_dual",
+            "rules[0]",
+            "unknown indicator 'teachers_dual'",
+        ),
+        (
+            "indicators.yaml",
+            "kind: qualityreport/indicators",
+            "kind: other",
+            "kind",
+            "must be one of",
+        ),
+    ],
+)
 def test_broken_spec_names_file_and_key(spec_copy, file, old, new, key, problem):
     _replace(spec_copy / file, old, new)
     with pytest.raises(SpecError) as raised:

@@ -698,8 +698,12 @@ def test_cli_errors_are_one_line_without_traceback(db, spec):
 
 
 def test_cli_ingest_reports_each_file_and_fails_on_rejection(db, make_workbook):
-    files = [make_workbook("a.xlsx"), make_workbook("b.xlsx", values={
-        "school_code": "4205000002", "teachers_dual_qualified": 95})]
+    files = [
+        make_workbook("a.xlsx"),
+        make_workbook(
+            "b.xlsx", values={"school_code": "4205000002", "teachers_dual_qualified": 95}
+        ),
+    ]
     result = CliRunner().invoke(cli, ["ingest", str(files[0].parent), "--db", str(db)])
     assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()

@@ -11,7 +11,9 @@ from qualityreport.validate import expand_paths, validate_paths, validate_workbo
 
 
 def _pairs(result, severities=("error", "warning", "info")):
-    return sorted((f.location, f.rule or f.code) for f in result.findings if f.severity in severities)
+    return sorted(
+        (f.location, f.rule or f.code) for f in result.findings if f.severity in severities
+    )
 
 
 def test_filled_template_validates_clean(make_workbook, spec):
@@ -32,56 +34,103 @@ def test_filled_template_validates_clean(make_workbook, spec):
 def _delete_sheet(name):
     def edit(book):
         del book[name]
+
     return edit
 
 
 def _set(sheet, cell, value):
     def edit(book):
         book[sheet][cell] = value
+
     return edit
 
 
 CASES = {
-    "text-in-number-cell": dict(values={"books": "十万册"},
-                                expect=[("办学条件!C6", "value-not-number")]),
-    "percent-in-count": dict(values={"teachers_dual_qualified": "45%"},
-                             expect=[("师资队伍!C7", "value-percent-in-count")]),
-    "fractional-count": dict(values={"teachers_full_time": 150.5},
-                             expect=[("师资队伍!C4", "value-not-integer")]),
-    "negative-count": dict(values={"awards_city": -3}, expect=[("学生发展!C13", "value-below-minimum")]),
+    "text-in-number-cell": dict(
+        values={"books": "十万册"}, expect=[("办学条件!C6", "value-not-number")]
+    ),
+    "percent-in-count": dict(
+        values={"teachers_dual_qualified": "45%"},
+        expect=[("师资队伍!C7", "value-percent-in-count")],
+    ),
+    "fractional-count": dict(
+        values={"teachers_full_time": 150.5}, expect=[("师资队伍!C4", "value-not-integer")]
+    ),
+    "negative-count": dict(
+        values={"awards_city": -3}, expect=[("学生发展!C13", "value-below-minimum")]
+    ),
     "above-maximum": dict(values={"year": 2300}, expect=[("基本信息!C9", "value-above-maximum")]),
-    "not-in-dropdown": dict(values={"operator_type": "国有"},
-                            expect=[("基本信息!C6", "value-not-allowed")]),
-    "school-code-too-short": dict(values={"school_code": "42050001"},
-                                  expect=[("基本信息!C3", "value-pattern-mismatch")]),
-    "required-value-missing": dict(values={"graduates": None},
-                                   expect=[("学生发展!C5", "value-missing")]),
-    "dual-exceeds-professional": dict(values={"teachers_dual_qualified": 95},
-                                      expect=[("师资队伍!C7", "dual-exceeds-professional")]),
-    "outcomes-exceed-graduates": dict(values={"graduates_further_study": 450},
-                                      expect=[("学生发展!C6", "outcomes-exceed-graduates"),
-                                              ("学生发展!C7", "specialty-sum-mismatch")]),
-    "wanyuan-instead-of-yuan": dict(values={"equipment_value": 900},
-                                    expect=[("办学条件!C5", "value-unit-wanyuan")]),
-    "implausible-value": dict(values={"campus_area": 3_000_000},
-                              expect=[("办学条件!C3", "value-implausible")]),
+    "not-in-dropdown": dict(
+        values={"operator_type": "国有"}, expect=[("基本信息!C6", "value-not-allowed")]
+    ),
+    "school-code-too-short": dict(
+        values={"school_code": "42050001"}, expect=[("基本信息!C3", "value-pattern-mismatch")]
+    ),
+    "required-value-missing": dict(
+        values={"graduates": None}, expect=[("学生发展!C5", "value-missing")]
+    ),
+    "dual-exceeds-professional": dict(
+        values={"teachers_dual_qualified": 95},
+        expect=[("师资队伍!C7", "dual-exceeds-professional")],
+    ),
+    "outcomes-exceed-graduates": dict(
+        values={"graduates_further_study": 450},
+        expect=[
+            ("学生发展!C6", "outcomes-exceed-graduates"),
+            ("学生发展!C7", "specialty-sum-mismatch"),
+        ],
+    ),
+    "wanyuan-instead-of-yuan": dict(
+        values={"equipment_value": 900}, expect=[("办学条件!C5", "value-unit-wanyuan")]
+    ),
+    "implausible-value": dict(
+        values={"campus_area": 3_000_000}, expect=[("办学条件!C3", "value-implausible")]
+    ),
     "specialty-code-malformed": dict(
-        specialties=[{**s, "specialty_code": code} for s, code in
-                     zip(
-                         [{"specialty_name": "计算机应用", "status": "保留", "enrolled": 1800,
-                           "admitted": 600, "graduates": 540, "employed": 300, "further_study": 210,
-                           "employed_in_field": 240},
-                          {"specialty_name": "护理", "status": "新增", "enrolled": 1200, "admitted": 400,
-                           "graduates": 360, "employed": 200, "further_study": 140,
-                           "employed_in_field": 160}],
-                         ["71020", "510201"], strict=True)],
-        expect=[("专业设置!A3", "specialty-code-malformed"), ("专业设置!A4", "specialty-code-malformed")]),
+        specialties=[
+            {**s, "specialty_code": code}
+            for s, code in zip(
+                [
+                    {
+                        "specialty_name": "计算机应用",
+                        "status": "保留",
+                        "enrolled": 1800,
+                        "admitted": 600,
+                        "graduates": 540,
+                        "employed": 300,
+                        "further_study": 210,
+                        "employed_in_field": 240,
+                    },
+                    {
+                        "specialty_name": "护理",
+                        "status": "新增",
+                        "enrolled": 1200,
+                        "admitted": 400,
+                        "graduates": 360,
+                        "employed": 200,
+                        "further_study": 140,
+                        "employed_in_field": 160,
+                    },
+                ],
+                ["71020", "510201"],
+                strict=True,
+            )
+        ],
+        expect=[
+            ("专业设置!A3", "specialty-code-malformed"),
+            ("专业设置!A4", "specialty-code-malformed"),
+        ],
+    ),
     "missing-sheet": dict(edit=_delete_sheet("师资队伍"), expect=[("师资队伍", "sheet-missing")]),
-    "unknown-sheet": dict(edit=lambda book: book.create_sheet("草稿"), expect=[("草稿", "sheet-unknown")]),
-    "label-typed-as-alias": dict(edit=_set("师资队伍", "A7", "双师型教师人数"),
-                                 expect=[("师资队伍!A7", "label-alias")]),
-    "label-removed": dict(edit=_set("师资队伍", "A11", "其他"),
-                          expect=[("师资队伍", "label-missing")]),
+    "unknown-sheet": dict(
+        edit=lambda book: book.create_sheet("草稿"), expect=[("草稿", "sheet-unknown")]
+    ),
+    "label-typed-as-alias": dict(
+        edit=_set("师资队伍", "A7", "双师型教师人数"), expect=[("师资队伍!A7", "label-alias")]
+    ),
+    "label-removed": dict(
+        edit=_set("师资队伍", "A11", "其他"), expect=[("师资队伍", "label-missing")]
+    ),
 }
 
 
@@ -94,16 +143,26 @@ def test_each_case_reports_its_findings_at_their_cells(case, make_workbook, spec
 
 
 def test_normalised_values_are_read_and_reported_as_info(make_workbook, spec):
-    path = make_workbook(values={"students_enrolled": "３０００", "teachers_general": " 60 ",
-                                 "books": "100,000", "graduates_further_study": "350人",
-                                 "awards_national": "无"})
+    path = make_workbook(
+        values={
+            "students_enrolled": "３０００",
+            "teachers_general": " 60 ",
+            "books": "100,000",
+            "graduates_further_study": "350人",
+            "awards_national": "无",
+        }
+    )
     result = validate_workbook(path, spec)
     assert result.valid
-    assert _pairs(result) == sorted([
-        ("学生发展!C3", "value-normalised"), ("师资队伍!C5", "value-normalised"),
-        ("办学条件!C6", "value-normalised"), ("学生发展!C7", "value-normalised"),
-        ("学生发展!C11", "value-normalised"),
-    ])
+    assert _pairs(result) == sorted(
+        [
+            ("学生发展!C3", "value-normalised"),
+            ("师资队伍!C5", "value-normalised"),
+            ("办学条件!C6", "value-normalised"),
+            ("学生发展!C7", "value-normalised"),
+            ("学生发展!C11", "value-normalised"),
+        ]
+    )
     values = result.submission.values
     assert values["students_enrolled"].value == 3000
     assert values["books"].value == 100000
@@ -113,22 +172,48 @@ def test_normalised_values_are_read_and_reported_as_info(make_workbook, spec):
 
 def test_specialty_catalog_checks(make_workbook, spec):
     rows = [
-        {"specialty_code": "799999", "specialty_name": "新专业", "status": "保留", "enrolled": 1800,
-         "admitted": 600, "graduates": 540, "employed": 300, "further_study": 210,
-         "employed_in_field": 240},
-        {"specialty_code": "720201", "specialty_name": "计算机应用", "status": "新增", "enrolled": 600,
-         "admitted": 200, "graduates": 180, "employed": 100, "further_study": 70,
-         "employed_in_field": 80},
-        {"specialty_code": "720201", "specialty_name": "护理", "status": "新增", "enrolled": 600,
-         "admitted": 200, "graduates": 180, "employed": 100, "further_study": 70,
-         "employed_in_field": 80},
+        {
+            "specialty_code": "799999",
+            "specialty_name": "新专业",
+            "status": "保留",
+            "enrolled": 1800,
+            "admitted": 600,
+            "graduates": 540,
+            "employed": 300,
+            "further_study": 210,
+            "employed_in_field": 240,
+        },
+        {
+            "specialty_code": "720201",
+            "specialty_name": "计算机应用",
+            "status": "新增",
+            "enrolled": 600,
+            "admitted": 200,
+            "graduates": 180,
+            "employed": 100,
+            "further_study": 70,
+            "employed_in_field": 80,
+        },
+        {
+            "specialty_code": "720201",
+            "specialty_name": "护理",
+            "status": "新增",
+            "enrolled": 600,
+            "admitted": 200,
+            "graduates": 180,
+            "employed": 100,
+            "further_study": 70,
+            "employed_in_field": 80,
+        },
     ]
     result = validate_workbook(make_workbook(specialties=rows), spec)
-    assert _pairs(result) == sorted([
-        ("专业设置!A3", "specialty-code-unknown"),
-        ("专业设置!B4", "specialty-name-mismatch"),
-        ("专业设置!A5", "specialty-duplicate"),
-    ])
+    assert _pairs(result) == sorted(
+        [
+            ("专业设置!A3", "specialty-code-unknown"),
+            ("专业设置!B4", "specialty-name-mismatch"),
+            ("专业设置!A5", "specialty-duplicate"),
+        ]
+    )
     mismatch = next(f for f in result.findings if f.code == "specialty-name-mismatch")
     assert mismatch.expected == "护理"
     assert mismatch.row == 4
@@ -152,6 +237,7 @@ def test_outdated_template_version(make_workbook, spec):
         for row in meta.iter_rows():
             if row[0].value == "spec_version":
                 row[1].value = "2019.1"
+
     result = validate_workbook(make_workbook(edit=edit), spec)
     finding = next(f for f in result.findings if f.code == "template-outdated")
     assert (finding.found, finding.expected) == ("2019.1", spec.version)
@@ -160,6 +246,7 @@ def test_outdated_template_version(make_workbook, spec):
 def test_renamed_sheet_is_found_by_its_content(make_workbook, spec):
     def edit(book):
         book["师资队伍"].title = "教师"
+
     result = validate_workbook(make_workbook(edit=edit), spec)
     assert _pairs(result) == [("教师", "sheet-renamed")]
     assert result.submission.values["teachers_full_time"].source == "教师!C4"
@@ -180,16 +267,21 @@ def test_merged_cells_in_the_data_area(make_workbook, spec):
 def test_messages_in_both_languages(make_workbook, spec):
     result = validate_workbook(make_workbook(values={"teachers_dual_qualified": 95}), spec)
     (finding,) = result.findings
-    assert "双师型" in finding.message_zh and "95" in finding.message_zh and "90" in finding.message_zh
+    assert (
+        "双师型" in finding.message_zh and "95" in finding.message_zh and "90" in finding.message_zh
+    )
     assert "dual-qualified" in finding.message_en
     assert (finding.found, finding.expected, finding.severity) == ("95", "90", "error")
 
 
-@pytest.mark.parametrize("content, code", [
-    (b"", "file-empty"),
-    (b"school,code\n1,2\n", "file-not-workbook"),
-    (b"PK\x03\x04 truncated zip", "file-not-workbook"),
-])
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b"", "file-empty"),
+        (b"school,code\n1,2\n", "file-not-workbook"),
+        (b"PK\x03\x04 truncated zip", "file-not-workbook"),
+    ],
+)
 def test_unreadable_files_are_findings(tmp_path, spec, content, code):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(content)
@@ -220,22 +312,35 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(tmp_path, make_workbook,
     """Schools fill the template in Excel, WPS or LibreOffice; what they save must read the same."""
     original = make_workbook("original.xlsx")
     out = tmp_path / "saved"
-    subprocess.run(["libreoffice", "--headless", "--convert-to", target, "--outdir", str(out),
-                    str(original)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["libreoffice", "--headless", "--convert-to", target, "--outdir", str(out), str(original)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     saved = out / f"original.{target}"
     result = validate_workbook(saved, spec)
     assert result.findings == ()
     before = validate_workbook(original, spec).submission
     assert {k: v.value for k, v in result.submission.values.items()} == {
-        k: v.value for k, v in before.values.items()}
+        k: v.value for k, v in before.values.items()
+    }
     assert result.submission.specialties == before.specialties
     assert result.submission.narratives == before.narratives
 
 
 def test_fifty_thousand_specialty_rows_are_refused_past_the_limit(make_workbook, spec):
-    row = {"specialty_code": "710201", "specialty_name": "计算机应用", "status": "保留",
-           "enrolled": 1, "admitted": 0, "graduates": 0, "employed": 0, "further_study": 0,
-           "employed_in_field": 0}
+    row = {
+        "specialty_code": "710201",
+        "specialty_name": "计算机应用",
+        "status": "保留",
+        "enrolled": 1,
+        "admitted": 0,
+        "graduates": 0,
+        "employed": 0,
+        "further_study": 0,
+        "employed_in_field": 0,
+    }
     path = make_workbook(specialties=[row] * 50_000)
     result = validate_workbook(path, spec)
     (too_many,) = [f for f in result.findings if f.code == "table-too-many-rows"]
@@ -249,6 +354,7 @@ def test_an_extra_column_is_ignored_with_a_warning(make_workbook, spec):
         sheet = book["专业设置"]
         sheet["K2"] = "备注"
         sheet["K3"] = "重点专业"
+
     result = validate_workbook(make_workbook(edit=edit), spec)
     assert _pairs(result) == [("专业设置!K2", "column-unknown")]
     assert result.valid

@@ -60,10 +60,7 @@ def _store_results(
             "run_id": [run_id] * len(results),
             "checked_at": [checked_at] * len(results),
             "year": [year] * len(results),
-            **{
-                name: [getattr(r, name) for r in results]
-                for name in RESULT_COLUMNS
-            },
+            **{name: [getattr(r, name) for r in results] for name in RESULT_COLUMNS},
         },
         schema={
             "run_id": pl.Int64,

@@ -25,8 +25,23 @@ _EPSILON = 1e-9
 
 # The columns of a verdict as stored in target_results and exported (besides run and year).
 RESULT_COLUMNS = (
-    "set_id", "target_id", "name", "name_en", "clause", "scope", "subject_id", "subject_name",
-    "value", "threshold", "comparison", "met", "gap", "required", "severity", "reason", "unit",
+    "set_id",
+    "target_id",
+    "name",
+    "name_en",
+    "clause",
+    "scope",
+    "subject_id",
+    "subject_name",
+    "value",
+    "threshold",
+    "comparison",
+    "met",
+    "gap",
+    "required",
+    "severity",
+    "reason",
+    "unit",
 )
 
 

@@ -12,14 +12,20 @@ from ..errors import QualityReportError
 
 def lang_option(f):
     return click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
         help="Language of messages and reports / 消息和报告的语言。",
     )(f)
 
 
 def specs_option(f):
     return click.option(
-        "--specs", "specs_dir", type=click.Path(file_okay=False, exists=True), default=None,
+        "--specs",
+        "specs_dir",
+        type=click.Path(file_okay=False, exists=True),
+        default=None,
         help="Directory with indicators.yaml and rules.yaml (default: the shipped specs).",
     )(f)
 

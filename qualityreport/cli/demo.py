@@ -42,8 +42,15 @@ _TEXT = {
 
 
 @click.command("demo")
-@click.option("-o", "--output", "directory", type=click.Path(file_okay=False), default="demo-output",
-              show_default=True, help="Directory to write the demo into.")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False),
+    default="demo-output",
+    show_default=True,
+    help="Directory to write the demo into.",
+)
 @click.option("--workers", type=int, default=None, help="Processes for rendering (default: cores).")
 @lang_option
 @one_line_errors
@@ -66,19 +73,31 @@ def demo_command(directory, workers, lang):
         elif stage == "mistakes":
             click.echo(text["mistakes"])
             for result in produced:
-                click.secho("  " + summary_line(result, lang), fg="green" if result.valid else "red")
+                click.secho(
+                    "  " + summary_line(result, lang), fg="green" if result.valid else "red"
+                )
                 for line in finding_lines(result, lang):
                     click.echo("  " + line)
         elif stage == "ingest":
             accepted = sum(o.outcome != "rejected" for o in produced.outcomes)
-            click.echo(text["ingest"].format(accepted=accepted, db=directory / "city.duckdb",
-                                             rejected=len(produced.outcomes) - accepted))
+            click.echo(
+                text["ingest"].format(
+                    accepted=accepted,
+                    db=directory / "city.duckdb",
+                    rejected=len(produced.outcomes) - accepted,
+                )
+            )
         elif stage == "check":
             results = produced.results
-            click.echo(text["check"].format(
-                year=produced.year, sets=len({r.set_id for r in results}),
-                met=sum(r.met is True for r in results), missed=sum(r.met is False for r in results),
-                na=sum(r.met is None for r in results)))
+            click.echo(
+                text["check"].format(
+                    year=produced.year,
+                    sets=len({r.set_id for r in results}),
+                    met=sum(r.met is True for r in results),
+                    missed=sum(r.met is False for r in results),
+                    na=sum(r.met is None for r in results),
+                )
+            )
         elif stage == "city-report":
             click.echo(text["city-report"].format(path=produced))
         elif stage == "school-reports":
@@ -91,8 +110,9 @@ def demo_command(directory, workers, lang):
     for path in result.written[:5]:
         click.echo(f"  {path}")
     if len(result.written) > 5:
-        click.echo(text["more"].format(count=len(result.written) - 5,
-                                       dir=result.school_reports[0].parent))
+        click.echo(
+            text["more"].format(count=len(result.written) - 5, dir=result.school_reports[0].parent)
+        )
     db, examples = result.database, result.directory / "examples"
     program = _program()
     click.echo("")
@@ -101,8 +121,8 @@ def demo_command(directory, workers, lang):
         f"qualityreport validate {examples / 'mistakes'} --annotate {directory / 'annotated'}",
         f"qualityreport status --db {db} --year {result.year}",
         f"qualityreport check --db {db} --params {examples / 'city-parameters.yaml'} --targets sanming-2024",
-        f"qualityreport sql --db {db} \"SELECT school_name, dual_qualified_ratio FROM school_year "
-        f"WHERE year = {result.year} ORDER BY 2 DESC\"",
+        f'qualityreport sql --db {db} "SELECT school_name, dual_qualified_ratio FROM school_year '
+        f'WHERE year = {result.year} ORDER BY 2 DESC"',
         f"qualityreport report school 4142050101 --year {result.year} --db {db} -o school.pdf",
     ):
         click.echo(f"  {command.replace('qualityreport', program, 1)}")

@@ -12,8 +12,22 @@ from importlib import metadata
 
 import click
 
-PACKAGES = ("weasyprint", "great-tables", "matplotlib", "jinja2", "duckdb", "polars", "pandera",
-            "fastexcel", "openpyxl", "xlsxwriter", "click", "rich", "pyarrow", "pyyaml")
+PACKAGES = (
+    "weasyprint",
+    "great-tables",
+    "matplotlib",
+    "jinja2",
+    "duckdb",
+    "polars",
+    "pandera",
+    "fastexcel",
+    "openpyxl",
+    "xlsxwriter",
+    "click",
+    "rich",
+    "pyarrow",
+    "pyyaml",
+)
 
 
 @dataclass(frozen=True)
@@ -46,30 +60,58 @@ def run_checks(font_families=None) -> list[Check]:
         fonts = find_cjk_fonts(font_families)
         checks.append(Check("中文字体 / CJK font", True, f"{fonts.sans}; {fonts.serif}"))
     except RenderError:
-        checks.append(Check("中文字体 / CJK font", False, "none found by fc-list :lang=zh",
-                            INSTALL_HINT.split(". ", 1)[1]))
+        checks.append(
+            Check(
+                "中文字体 / CJK font",
+                False,
+                "none found by fc-list :lang=zh",
+                INSTALL_HINT.split(". ", 1)[1],
+            )
+        )
     subset = _harfbuzz_subset()
-    checks.append(Check(
-        "libharfbuzz-subset", subset, "found" if subset else "missing",
-        "sudo apt-get install libharfbuzz-subset0 (Debian/Ubuntu); without it each PDF takes ~6 s more",
-        needed=False))
+    checks.append(
+        Check(
+            "libharfbuzz-subset",
+            subset,
+            "found" if subset else "missing",
+            "sudo apt-get install libharfbuzz-subset0 (Debian/Ubuntu); without it each PDF takes ~6 s more",
+            needed=False,
+        )
+    )
     try:
         import weasyprint
         from weasyprint.text.ffi import pango
 
         number = pango.pango_version()  # major * 10000 + minor * 100 + micro
         pango_version = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
-        checks.append(Check("WeasyPrint / Pango", True,
-                            f"weasyprint {weasyprint.__version__}, pango {pango_version}"))
+        checks.append(
+            Check(
+                "WeasyPrint / Pango",
+                True,
+                f"weasyprint {weasyprint.__version__}, pango {pango_version}",
+            )
+        )
     except Exception as exc:  # an OSError from a missing shared library, most often
-        checks.append(Check("WeasyPrint / Pango", False, f"{type(exc).__name__}: {exc}",
-                            "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-                            "(Debian/Ubuntu); pip install 'weasyprint>=70,<71'"))
+        checks.append(
+            Check(
+                "WeasyPrint / Pango",
+                False,
+                f"{type(exc).__name__}: {exc}",
+                "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+                "(Debian/Ubuntu); pip install 'weasyprint>=70,<71'",
+            )
+        )
     for tool in ("pdftoppm", "pdftotext"):
         found = shutil.which(tool)
-        checks.append(Check(tool, bool(found), found or "missing",
-                            "sudo apt-get install poppler-utils (only for tests and previews)",
-                            needed=False))
+        checks.append(
+            Check(
+                tool,
+                bool(found),
+                found or "missing",
+                "sudo apt-get install poppler-utils (only for tests and previews)",
+                needed=False,
+            )
+        )
     return checks
 
 

@@ -22,15 +22,26 @@ def _written(result) -> None:
 
 
 def year_option(f):
-    return click.option("--year", type=int, default=None,
-                        help="Reporting year (default: the latest in the database).")(f)
+    return click.option(
+        "--year",
+        type=int,
+        default=None,
+        help="Reporting year (default: the latest in the database).",
+    )(f)
 
 
 def template_options(f):
-    f = click.option("--logo", type=click.Path(dir_okay=False, exists=True), default=None,
-                     help="Logo image (PNG, JPEG, GIF or SVG) for the cover.")(f)
+    f = click.option(
+        "--logo",
+        type=click.Path(dir_okay=False, exists=True),
+        default=None,
+        help="Logo image (PNG, JPEG, GIF or SVG) for the cover.",
+    )(f)
     return click.option(
-        "--templates", "template_dir", type=click.Path(file_okay=False, exists=True), default=None,
+        "--templates",
+        "template_dir",
+        type=click.Path(file_okay=False, exists=True),
+        default=None,
         help="Directory with your own templates (same file names; missing ones fall back).",
     )(f)
 
@@ -44,8 +55,13 @@ def report_command():
 @click.argument("school")
 @year_option
 @db_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="PDF file (default: YEAR-CODE-NAME.pdf here).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PDF file (default: YEAR-CODE-NAME.pdf here).",
+)
 @lang_option
 @template_options
 @one_line_errors
@@ -59,17 +75,30 @@ def school_command(school, year, db_path, output, lang, template_dir, logo):
     if output is None:
         data = load_school_report_data(db_path, school, year)
         output = report_file_name(data.code, data.name, year)
-    _written(render_school_report(db_path, school, year, output, lang=lang,
-                                  template_dir=template_dir, logo=logo))
+    _written(
+        render_school_report(
+            db_path, school, year, output, lang=lang, template_dir=template_dir, logo=logo
+        )
+    )
 
 
 @report_command.command("schools")
 @year_option
 @db_option
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
-              help="Directory for the PDFs (created if missing).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes rendering at once (default: one per core).")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Directory for the PDFs (created if missing).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes rendering at once (default: one per core).",
+)
 @lang_option
 @template_options
 @one_line_errors
@@ -81,8 +110,16 @@ def schools_command(year, db_path, out_dir, workers, lang, template_dir, logo):
     year = _year(db_path, year)
     total = len(school_codes(db_path, year))
     with _Progress(total) as advance:
-        results = render_school_reports(db_path, year, out_dir, workers=workers, lang=lang,
-                                        template_dir=template_dir, logo=logo, progress=advance)
+        results = render_school_reports(
+            db_path,
+            year,
+            out_dir,
+            workers=workers,
+            lang=lang,
+            template_dir=template_dir,
+            logo=logo,
+            progress=advance,
+        )
     pages = sum(r.pages for r in results)
     click.echo(f"已生成 / written: {len(results)} 份报告, {pages} 页 → {Path(out_dir)}")
 
@@ -90,26 +127,49 @@ def schools_command(year, db_path, out_dir, workers, lang, template_dir, logo):
 @report_command.command("city")
 @year_option
 @db_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="PDF file (default: city-YEAR.pdf here).")
-@click.option("--title", default=None,
-              help="Cover title (default: {city}中等职业教育质量年度报告（{year}年度）).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PDF file (default: city-YEAR.pdf here).",
+)
+@click.option(
+    "--title",
+    default=None,
+    help="Cover title (default: {city}中等职业教育质量年度报告（{year}年度）).",
+)
 @click.option("--city", default=None, help="City name on the cover, e.g. 宜昌市 (default: 全市).")
 @click.option("--issuer", default=None, help="Who publishes it, e.g. 宜昌市教育局.")
-@click.option("--with-school-reports", is_flag=True,
-              help="Append every school's report (分报告), each on a new page.")
+@click.option(
+    "--with-school-reports",
+    is_flag=True,
+    help="Append every school's report (分报告), each on a new page.",
+)
 @lang_option
 @template_options
 @one_line_errors
-def city_command(year, db_path, output, title, city, issuer, with_school_reports, lang,
-                 template_dir, logo):
+def city_command(
+    year, db_path, output, title, city, issuer, with_school_reports, lang, template_dir, logo
+):
     """The city's 总报告: key figures, targets, distributions, specialties, completeness, trends."""
     from ..render import render_city_report
 
     year = _year(db_path, year)
-    _written(render_city_report(db_path, year, output or f"city-{year}.pdf", title=title,
-                                city=city, issuer=issuer, with_school_reports=with_school_reports,
-                                lang=lang, template_dir=template_dir, logo=logo))
+    _written(
+        render_city_report(
+            db_path,
+            year,
+            output or f"city-{year}.pdf",
+            title=title,
+            city=city,
+            issuer=issuer,
+            with_school_reports=with_school_reports,
+            lang=lang,
+            template_dir=template_dir,
+            logo=logo,
+        )
+    )
 
 
 class _Progress:

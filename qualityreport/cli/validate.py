@@ -12,14 +12,32 @@ from .common import lang_option, one_line_errors, specs_option
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "html"]),
-              default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to this file instead of standard output.")
-@click.option("--annotate", type=click.Path(), default=None,
-              help="Write a copy of the workbook with bad cells marked (a directory for many files).")
-@click.option("--details/--summary", default=None,
-              help="List every finding, or one line a file (default: details for one file).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--annotate",
+    type=click.Path(),
+    default=None,
+    help="Write a copy of the workbook with bad cells marked (a directory for many files).",
+)
+@click.option(
+    "--details/--summary",
+    default=None,
+    help="List every finding, or one line a file (default: details for one file).",
+)
 @lang_option
 @specs_option
 @one_line_errors

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "school_report_kind": ("中等职业教育质量年度报告", "Annual Quality Report of Secondary Vocational Education"),
-    "school_title": ("{name}中等职业教育质量年度报告（{year}年度）", "{name}: Annual Quality Report {year}"),
-    "city_title": ("{city}中等职业教育质量年度报告（{year}年度）", "{city}: Annual Quality Report on Secondary Vocational Education {year}"),
+    "school_report_kind": (
+        "中等职业教育质量年度报告",
+        "Annual Quality Report of Secondary Vocational Education",
+    ),
+    "school_title": (
+        "{name}中等职业教育质量年度报告（{year}年度）",
+        "{name}: Annual Quality Report {year}",
+    ),
+    "city_title": (
+        "{city}中等职业教育质量年度报告（{year}年度）",
+        "{city}: Annual Quality Report on Secondary Vocational Education {year}",
+    ),
     "city_default": ("全市", "City"),
     "toc": ("目录", "Contents"),
     "page_of": ("第 {n} 页 共 {m} 页", "Page {n} of {m}"),
@@ -15,7 +24,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "school_code": ("学校标识码", "School code"),
     "operator_type": ("举办者类型", "Operator"),
     "school_category": ("学校类别", "Category"),
-    "date_note": ("数据来源：学校填报，经市教育局审核入库。", "Source: school submissions, checked and stored by the city bureau."),
+    "date_note": (
+        "数据来源：学校填报，经市教育局审核入库。",
+        "Source: school submissions, checked and stored by the city bureau.",
+    ),
     # school chapters (2016–2021 national structure)
     "ch_overview": ("基本情况", "Overview"),
     "sec_scale": ("规模和结构", "Size and structure"),
@@ -36,8 +48,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "narrative_heading": ("学校自述", "In the school's words"),
     "narrative_missing": ("本部分学校未填写。", "The school did not write this section."),
     "no_specialties": ("本年度未填报专业设置。", "No specialties were submitted this year."),
-    "no_targets": ("本年度没有适用于本校的目标，或尚未运行目标检查（qualityreport check）。",
-                   "No target applies to this school this year, or targets have not been checked yet."),
+    "no_targets": (
+        "本年度没有适用于本校的目标，或尚未运行目标检查（qualityreport check）。",
+        "No target applies to this school this year, or targets have not been checked yet.",
+    ),
     # table headers
     "indicator": ("指标", "Indicator"),
     "this_school": ("本校", "School"),
@@ -100,13 +114,21 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ch_trends": ("历年趋势", "Trends"),
     "ch_quality": ("数据质量", "Data quality"),
     "ch_school_reports": ("附录 分报告", "Appendix: school reports"),
-    "matrix_legend": ("绿色为达成，红色为未达成，灰色为无数据，空白为该目标不适用于该校。",
-                      "Green: met; red: missed; grey: no data; blank: the target does not apply."),
+    "matrix_legend": (
+        "绿色为达成，红色为未达成，灰色为无数据，空白为该目标不适用于该校。",
+        "Green: met; red: missed; grey: no data; blank: the target does not apply.",
+    ),
     "missing_schools": ("未报送或未通过审核的学校", "Schools without an accepted submission"),
     "rejected_files": ("被退回的文件", "Rejected files"),
     "no_rejected": ("本年度没有被退回的文件。", "No file was rejected this year."),
-    "no_findings": ("本年度入库数据未记录数据质量问题明细。", "No findings were recorded for this year's submissions."),
-    "one_year_only": ("数据库中只有一个年度的数据，暂无趋势。", "Only one year is in the database: no trend yet."),
+    "no_findings": (
+        "本年度入库数据未记录数据质量问题明细。",
+        "No findings were recorded for this year's submissions.",
+    ),
+    "one_year_only": (
+        "数据库中只有一个年度的数据，暂无趋势。",
+        "Only one year is in the database: no trend yet.",
+    ),
     "target_label_city": ("市定目标", "city target"),
     "target_label_national": ("国家标准", "national standard"),
     "subject_school": ("本校", "The school's"),

@@ -77,8 +77,11 @@ def _environment(template_dir: Path | None):
     if template_dir is not None:
         loaders.insert(0, jinja2.FileSystemLoader(str(template_dir)))
     return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
@@ -96,12 +99,16 @@ def _logo_uri(logo: Path | None) -> str | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RenderError(f"无法读取标志图片 / cannot read the logo {logo}: {exc.strerror}") from None
+        raise RenderError(
+            f"无法读取标志图片 / cannot read the logo {logo}: {exc.strerror}"
+        ) from None
     mime = next((m for magic, m in LOGO_TYPES.items() if data.startswith(magic)), None)
     if mime is None and path.suffix.lower() == ".svg" and b"<svg" in data[:2048]:
         mime = "image/svg+xml"
     if mime is None:
-        raise RenderError(f"标志图片须为 PNG、JPEG、GIF 或 SVG / the logo must be PNG, JPEG, GIF or SVG: {logo}")
+        raise RenderError(
+            f"标志图片须为 PNG、JPEG、GIF 或 SVG / the logo must be PNG, JPEG, GIF or SVG: {logo}"
+        )
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
 
 
@@ -113,12 +120,16 @@ def _font_css(fonts: ReportFonts, lang: str, t: Labels) -> Markup:
         if not _FAMILY.match(family):
             raise RenderError(f"字体名称不受支持 / unsupported font family name: {family!r}")
     sans = fonts.css_stack("sans")
-    css = (f"html {{ font-family: {fonts.css_stack('serif')}; }}\n"
-           f"h1, h2, h3, .cover, .toc, .qr-gt, table.facts, figcaption, .caption, .placeholder "
-           f"{{ font-family: {sans}; }}\n"
-           f"@page {{ font-family: {sans}; }}\n")
+    css = (
+        f"html {{ font-family: {fonts.css_stack('serif')}; }}\n"
+        f"h1, h2, h3, .cover, .toc, .qr-gt, table.facts, figcaption, .caption, .placeholder "
+        f"{{ font-family: {sans}; }}\n"
+        f"@page {{ font-family: {sans}; }}\n"
+    )
     if lang == "en":
-        css += ('@page { @bottom-center { content: "Page " counter(page) " of " counter(pages); } }\n')
+        css += (
+            '@page { @bottom-center { content: "Page " counter(page) " of " counter(pages); } }\n'
+        )
     # Built from checked family names and fixed text only: safe inside <style>.
     return Markup(css)
 
@@ -130,9 +141,14 @@ def _common_context(options: Options, fonts: ReportFonts) -> dict:
     num, sub = _numbering(options.lang)
     template_dir = _check_template_dir(options.template_dir)
     return {
-        "t": t, "lang": options.lang, "num": num, "sub": sub,
-        "gt_css": shared_css(), "font_css": _font_css(fonts, options.lang, t),
-        "css_url": _css_path(template_dir).as_uri(), "logo": _logo_uri(options.logo),
+        "t": t,
+        "lang": options.lang,
+        "num": num,
+        "sub": sub,
+        "gt_css": shared_css(),
+        "font_css": _font_css(fonts, options.lang, t),
+        "css_url": _css_path(template_dir).as_uri(),
+        "logo": _logo_uri(options.logo),
         "in_appendix": False,
     }
 
@@ -146,9 +162,13 @@ def _render_template(name: str, options: Options, context: dict) -> str:
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"找不到模板 / template not found: {exc.name}") from None
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"模板语法错误 / template error in {exc.name or name}:{exc.lineno}: {exc.message}") from None
+        raise RenderError(
+            f"模板语法错误 / template error in {exc.name or name}:{exc.lineno}: {exc.message}"
+        ) from None
     except jinja2.UndefinedError as exc:
-        raise RenderError(f"模板引用了不存在的值 / template error in {name}: {exc.message}") from None
+        raise RenderError(
+            f"模板引用了不存在的值 / template error in {name}: {exc.message}"
+        ) from None
 
 
 class _Collect(logging.Handler):
@@ -177,16 +197,21 @@ def write_pdf(html: str, output: str | Path, options: Options) -> RenderResult:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        document = HTML(string=html, base_url=(template_dir or roots[0]).as_uri() + "/",
-                        url_fetcher=fetcher).render(font_config=FontConfiguration())
+        document = HTML(
+            string=html, base_url=(template_dir or roots[0]).as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=FontConfiguration())
         document.write_pdf(output)
     except OSError as exc:
         raise RenderError(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
     finally:
         logger.removeHandler(collect)
-    return RenderResult(output=output, pages=len(document.pages),
-                        seconds=time.perf_counter() - start, refused=tuple(fetcher.refused),
-                        messages=tuple(collect.messages))
+    return RenderResult(
+        output=output,
+        pages=len(document.pages),
+        seconds=time.perf_counter() - start,
+        refused=tuple(fetcher.refused),
+        messages=tuple(collect.messages),
+    )
 
 
 def _cover_note(t: Labels, year: int, issuer: str) -> str:
@@ -195,8 +220,14 @@ def _cover_note(t: Labels, year: int, issuer: str) -> str:
     return f"{issuer}, {year + 1}" if issuer else str(year + 1)
 
 
-def school_report_html(db_path: str | Path, school: str, year: int, *, options: Options = Options(),
-                       spec: Spec | None = None) -> str:
+def school_report_html(
+    db_path: str | Path,
+    school: str,
+    year: int,
+    *,
+    options: Options = Options(),
+    spec: Spec | None = None,
+) -> str:
     """The school report as HTML (what render_school_report prints to PDF)."""
     from .report_data import load_school_report_data
     from .school_view import school_view
@@ -208,35 +239,69 @@ def school_report_html(db_path: str | Path, school: str, year: int, *, options: 
     data = load_school_report_data(db_path, school, year, spec=spec)
     view = school_view(data, spec, t, fonts)
     a = view.anchor
-    toc = [(1, f"{a}-{key}", f"{context['num'][n]}{getattr(t, 'ch_' + key)}")
-           for n, key in enumerate(("overview", "student_development", "quality_assurance",
-                                    "enterprise_cooperation", "social_contribution",
-                                    "government_duty", "features", "problems", "targets"))]
+    toc = [
+        (1, f"{a}-{key}", f"{context['num'][n]}{getattr(t, 'ch_' + key)}")
+        for n, key in enumerate(
+            (
+                "overview",
+                "student_development",
+                "quality_assurance",
+                "enterprise_cooperation",
+                "social_contribution",
+                "government_duty",
+                "features",
+                "problems",
+                "targets",
+            )
+        )
+    ]
     toc.append((1, f"{a}-indicators", t.ch_indicators))
     context.update(
-        v=view, title=view.title, author=data.name, toc_entries=toc,
-        cover_lines=[data.name, t.school_report_kind], cover_subtitle=t("year_label", year=year),
+        v=view,
+        title=view.title,
+        author=data.name,
+        toc_entries=toc,
+        cover_lines=[data.name, t.school_report_kind],
+        cover_subtitle=t("year_label", year=year),
         cover_note=_cover_note(t, year, data.name),
     )
     return _render_template("school.html.j2", options, context)
 
 
-def render_school_report(db_path: str | Path, school: str, year: int, output: str | Path, *,
-                         lang: str = "zh", template_dir: str | Path | None = None,
-                         logo: str | Path | None = None, spec: Spec | None = None,
-                         font_families: Iterable[str] | None = None) -> RenderResult:
+def render_school_report(
+    db_path: str | Path,
+    school: str,
+    year: int,
+    output: str | Path,
+    *,
+    lang: str = "zh",
+    template_dir: str | Path | None = None,
+    logo: str | Path | None = None,
+    spec: Spec | None = None,
+    font_families: Iterable[str] | None = None,
+) -> RenderResult:
     """One school's 质量年报 as a PDF; the school is given by its code or full name."""
-    options = Options(lang=lang, template_dir=Path(template_dir) if template_dir else None,
-                      logo=Path(logo) if logo else None,
-                      font_families=tuple(font_families) if font_families is not None else None)
+    options = Options(
+        lang=lang,
+        template_dir=Path(template_dir) if template_dir else None,
+        logo=Path(logo) if logo else None,
+        font_families=tuple(font_families) if font_families is not None else None,
+    )
     html = school_report_html(db_path, school, year, options=options, spec=spec)
     return write_pdf(html, output, options)
 
 
-def city_report_html(db_path: str | Path, year: int, *, title: str | None = None,
-                     city: str | None = None, issuer: str | None = None,
-                     with_school_reports: bool = False, options: Options = Options(),
-                     spec: Spec | None = None) -> str:
+def city_report_html(
+    db_path: str | Path,
+    year: int,
+    *,
+    title: str | None = None,
+    city: str | None = None,
+    issuer: str | None = None,
+    with_school_reports: bool = False,
+    options: Options = Options(),
+    spec: Spec | None = None,
+) -> str:
     """The city report (总报告) as HTML, optionally with every school report as an appendix."""
     from .city_view import city_view
     from .report_data import load_city_report_data, load_school_reports
@@ -250,43 +315,78 @@ def city_report_html(db_path: str | Path, year: int, *, title: str | None = None
     data = load_city_report_data(db_path, year, spec=spec)
     view = city_view(data, spec, t, fonts)
     place = city or t.city_default
-    cover_lines = [title] if title else (
-        [place, t.school_report_kind] if t.lang == "zh" else [t("city_title", city=place, year=year)])
+    cover_lines = (
+        [title]
+        if title
+        else (
+            [place, t.school_report_kind]
+            if t.lang == "zh"
+            else [t("city_title", city=place, year=year)]
+        )
+    )
     title = title or t("city_title", city=place, year=year)
     schools = ()
     if with_school_reports:
-        schools = tuple(school_view(d, spec, t, fonts)
-                        for d in load_school_reports(db_path, year, spec=spec))
-    toc = [(1, "city-key", f"{num[0]}{t.ch_city_key}"),
-           (1, "city-targets", f"{num[1]}{t.ch_city_targets}"),
-           (1, "city-distributions", f"{num[2]}{t.ch_distributions}"),
-           (1, "city-specialties", f"{num[3]}{t.ch_specialty_structure}"),
-           (1, "city-completeness", f"{num[4]}{t.ch_completeness}"),
-           (1, "city-trends", f"{num[5]}{t.ch_trends}"),
-           (1, "city-quality", f"{num[6]}{t.ch_quality}")]
+        schools = tuple(
+            school_view(d, spec, t, fonts) for d in load_school_reports(db_path, year, spec=spec)
+        )
+    toc = [
+        (1, "city-key", f"{num[0]}{t.ch_city_key}"),
+        (1, "city-targets", f"{num[1]}{t.ch_city_targets}"),
+        (1, "city-distributions", f"{num[2]}{t.ch_distributions}"),
+        (1, "city-specialties", f"{num[3]}{t.ch_specialty_structure}"),
+        (1, "city-completeness", f"{num[4]}{t.ch_completeness}"),
+        (1, "city-trends", f"{num[5]}{t.ch_trends}"),
+        (1, "city-quality", f"{num[6]}{t.ch_quality}"),
+    ]
     if schools:
         toc.append((1, "city-appendix", t.ch_school_reports))
         toc += [(3, f"{v.anchor}-title", v.data.name) for v in schools]
     context.update(
-        c=view, schools=schools, title=title, author=issuer or place, toc_entries=toc,
-        cover_lines=cover_lines, cover_subtitle=t("year_label", year=year),
+        c=view,
+        schools=schools,
+        title=title,
+        author=issuer or place,
+        toc_entries=toc,
+        cover_lines=cover_lines,
+        cover_subtitle=t("year_label", year=year),
         cover_note=_cover_note(t, year, issuer or ""),
     )
     return _render_template("city.html.j2", options, context)
 
 
-def render_city_report(db_path: str | Path, year: int, output: str | Path, *,
-                       title: str | None = None, city: str | None = None,
-                       issuer: str | None = None, with_school_reports: bool = False,
-                       lang: str = "zh", template_dir: str | Path | None = None,
-                       logo: str | Path | None = None, spec: Spec | None = None,
-                       font_families: Iterable[str] | None = None) -> RenderResult:
+def render_city_report(
+    db_path: str | Path,
+    year: int,
+    output: str | Path,
+    *,
+    title: str | None = None,
+    city: str | None = None,
+    issuer: str | None = None,
+    with_school_reports: bool = False,
+    lang: str = "zh",
+    template_dir: str | Path | None = None,
+    logo: str | Path | None = None,
+    spec: Spec | None = None,
+    font_families: Iterable[str] | None = None,
+) -> RenderResult:
     """The city's 总报告 as a PDF (with every school report as an appendix if asked)."""
-    options = Options(lang=lang, template_dir=Path(template_dir) if template_dir else None,
-                      logo=Path(logo) if logo else None,
-                      font_families=tuple(font_families) if font_families is not None else None)
-    html = city_report_html(db_path, year, title=title, city=city, issuer=issuer,
-                            with_school_reports=with_school_reports, options=options, spec=spec)
+    options = Options(
+        lang=lang,
+        template_dir=Path(template_dir) if template_dir else None,
+        logo=Path(logo) if logo else None,
+        font_families=tuple(font_families) if font_families is not None else None,
+    )
+    html = city_report_html(
+        db_path,
+        year,
+        title=title,
+        city=city,
+        issuer=issuer,
+        with_school_reports=with_school_reports,
+        options=options,
+        spec=spec,
+    )
     return write_pdf(html, output, options)
 
 
@@ -303,28 +403,39 @@ def _render_one(job: tuple) -> RenderResult:
     return write_pdf(html, output, options)
 
 
-def render_school_reports(db_path: str | Path, year: int, out_dir: str | Path, *,
-                          workers: int | None = None, lang: str = "zh",
-                          template_dir: str | Path | None = None, logo: str | Path | None = None,
-                          font_families: Iterable[str] | None = None,
-                          progress: Callable[[RenderResult], None] | None = None,
-                          ) -> tuple[RenderResult, ...]:
+def render_school_reports(
+    db_path: str | Path,
+    year: int,
+    out_dir: str | Path,
+    *,
+    workers: int | None = None,
+    lang: str = "zh",
+    template_dir: str | Path | None = None,
+    logo: str | Path | None = None,
+    font_families: Iterable[str] | None = None,
+    progress: Callable[[RenderResult], None] | None = None,
+) -> tuple[RenderResult, ...]:
     """Every school's report for a year, one process per core; returns results in code order."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from multiprocessing import get_context
 
     from .report_data import school_codes
 
-    options = Options(lang=lang, template_dir=Path(template_dir) if template_dir else None,
-                      logo=Path(logo) if logo else None,
-                      font_families=tuple(font_families) if font_families is not None else None)
+    options = Options(
+        lang=lang,
+        template_dir=Path(template_dir) if template_dir else None,
+        logo=Path(logo) if logo else None,
+        font_families=tuple(font_families) if font_families is not None else None,
+    )
     _fonts(options.font_families)  # fail once, before starting any process
     _check_template_dir(options.template_dir)
     _logo_uri(options.logo)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(str(db_path), code, year, out_dir / report_file_name(code, name, year), options)
-            for code, name in school_codes(db_path, year)]
+    jobs = [
+        (str(db_path), code, year, out_dir / report_file_name(code, name, year), options)
+        for code, name in school_codes(db_path, year)
+    ]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     results: dict[str, RenderResult] = {}
     if workers == 1:

@@ -12,8 +12,17 @@ from ..check.results import TargetResult
 from ..errors import RenderError
 from ..spec import Spec, load_spec
 
-SCHOOL_COLUMNS = ("school_code", "year", "submission_id", "version", "school_name", "county",
-                  "operator_type", "school_category", "discipline_type")
+SCHOOL_COLUMNS = (
+    "school_code",
+    "year",
+    "submission_id",
+    "version",
+    "school_name",
+    "county",
+    "operator_type",
+    "school_category",
+    "discipline_type",
+)
 
 
 @dataclass(frozen=True)
@@ -141,18 +150,38 @@ def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
     """Every numeric indicator a report can show, submitted first, then derived and computed."""
     submitted = tuple(
         IndicatorInfo(i.id, i.name, i.name_en, i.unit, i.definition, "submitted")
-        for i in spec.indicators if i.is_numeric and i.id != "year"
+        for i in spec.indicators
+        if i.is_numeric and i.id != "year"
     )
     derived = tuple(
-        IndicatorInfo(d.id, d.name, d.name_en, d.unit, d.definition, "derived") for d in spec.derived
+        IndicatorInfo(d.id, d.name, d.name_en, d.unit, d.definition, "derived")
+        for d in spec.derived
     )
     computed = (
-        IndicatorInfo("specialty_count", "开设专业数", "Specialties offered", "个",
-                      "专业设置表中本年度的专业个数。", "computed"),
-        IndicatorInfo("specialties_adjusted", "动态调整专业数", "Specialties adjusted", "个",
-                      "状态为新增、停招或撤销的专业个数。", "computed"),
-        IndicatorInfo("specialty_adjustment_ratio", "专业结构调整比例", "Specialty adjustment ratio",
-                      "percent", "（新增 + 停招 + 撤销专业数）÷ 专业总数。", "computed"),
+        IndicatorInfo(
+            "specialty_count",
+            "开设专业数",
+            "Specialties offered",
+            "个",
+            "专业设置表中本年度的专业个数。",
+            "computed",
+        ),
+        IndicatorInfo(
+            "specialties_adjusted",
+            "动态调整专业数",
+            "Specialties adjusted",
+            "个",
+            "状态为新增、停招或撤销的专业个数。",
+            "computed",
+        ),
+        IndicatorInfo(
+            "specialty_adjustment_ratio",
+            "专业结构调整比例",
+            "Specialty adjustment ratio",
+            "percent",
+            "（新增 + 停招 + 撤销专业数）÷ 专业总数。",
+            "computed",
+        ),
     )
     return submitted + derived + computed
 
@@ -170,9 +199,7 @@ class _Store:
             self.con = duckdb.connect(str(path), read_only=True)
         except duckdb.Error as exc:
             raise RenderError(f"无法打开数据库 / cannot open {path}: {exc}") from None
-        names = self.con.execute(
-            "SELECT table_name FROM information_schema.tables"
-        ).fetchall()
+        names = self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         self.relations = {n for (n,) in names}
         missing = {"school_year", "city_year"} - self.relations
         if missing:
@@ -209,7 +236,9 @@ def _value_ids(spec: Spec) -> list[str]:
     return [info.id for info in indicator_infos(spec)]
 
 
-def _targets(store: _Store, year: int, where: str = "", params: tuple = ()) -> tuple[TargetResult, ...]:
+def _targets(
+    store: _Store, year: int, where: str = "", params: tuple = ()
+) -> tuple[TargetResult, ...]:
     if not store.has("latest_target_results"):
         return ()
     # The latest result of each target: checking one set later does not hide the others.
@@ -220,24 +249,36 @@ def _targets(store: _Store, year: int, where: str = "", params: tuple = ()) -> t
     )
     return tuple(
         TargetResult(
-            set_id=str(r["set_id"]), target_id=str(r["target_id"]), name=str(r["name"] or ""),
-            name_en=str(r.get("name_en") or r["target_id"]), clause=str(r.get("clause") or ""),
-            scope=str(r["scope"]), subject_id=str(r["subject_id"] or ""),
+            set_id=str(r["set_id"]),
+            target_id=str(r["target_id"]),
+            name=str(r["name"] or ""),
+            name_en=str(r.get("name_en") or r["target_id"]),
+            clause=str(r.get("clause") or ""),
+            scope=str(r["scope"]),
+            subject_id=str(r["subject_id"] or ""),
             subject_name=str(r.get("subject_name") or ""),
             value=None if r["value"] is None else float(r["value"]),
             threshold=None if r["threshold"] is None else float(r["threshold"]),
-            comparison=str(r.get("comparison") or ""), met=r["met"],
+            comparison=str(r.get("comparison") or ""),
+            met=r["met"],
             gap=None if r.get("gap") is None else float(r["gap"]),
-            required=bool(r.get("required", True)), severity=str(r.get("severity") or ""),
-            reason=r.get("reason"), unit=str(r.get("unit") or ""), year=year,
+            required=bool(r.get("required", True)),
+            severity=str(r.get("severity") or ""),
+            reason=r.get("reason"),
+            unit=str(r.get("unit") or ""),
+            year=year,
         )
         for r in rows
     )
 
 
 def _years(store: _Store) -> tuple[int, ...]:
-    return tuple(int(y) for (y,) in store.con.execute(
-        "SELECT DISTINCT year FROM city_year ORDER BY year").fetchall())
+    return tuple(
+        int(y)
+        for (y,) in store.con.execute(
+            "SELECT DISTINCT year FROM city_year ORDER BY year"
+        ).fetchall()
+    )
 
 
 def _city_row(store: _Store, year: int) -> dict[str, Any] | None:
@@ -278,64 +319,103 @@ def _school_data(store: _Store, spec: Spec, row: dict[str, Any], year: int) -> S
     ids = _value_ids(spec)
     code = row["school_code"]
     history_rows = store.rows(
-        "SELECT * FROM school_year WHERE school_code = ? AND year <= ? ORDER BY year", (code, year))
+        "SELECT * FROM school_year WHERE school_code = ? AND year <= ? ORDER BY year", (code, year)
+    )
     previous = history_rows[-2] if len(history_rows) > 1 else None
     city = _city_row(store, year)
     median = _medians(store, year, ids)
     specialties = tuple(
         Specialty(
-            code=str(s["specialty_code"]), name=str(s["specialty_name"] or ""),
-            status=str(s["status"] or ""), category_code=str(s["category_code"] or ""),
+            code=str(s["specialty_code"]),
+            name=str(s["specialty_name"] or ""),
+            status=str(s["status"] or ""),
+            category_code=str(s["category_code"] or ""),
             category_name=str(s["category_name"] or ""),
-            **{k: (None if s[k] is None else float(s[k])) for k in (
-                "enrolled", "admitted", "graduates", "employed", "further_study",
-                "employed_in_field", "employment_rate", "in_field_employment_rate")},
+            **{
+                k: (None if s[k] is None else float(s[k]))
+                for k in (
+                    "enrolled",
+                    "admitted",
+                    "graduates",
+                    "employed",
+                    "further_study",
+                    "employed_in_field",
+                    "employment_rate",
+                    "in_field_employment_rate",
+                )
+            },
         )
-        for s in (store.rows("SELECT * FROM specialty_year WHERE school_code = ? AND year = ? "
-                             "ORDER BY row_number", (code, year))
-                  if store.has("specialty_year") else [])
+        for s in (
+            store.rows(
+                "SELECT * FROM specialty_year WHERE school_code = ? AND year = ? "
+                "ORDER BY row_number",
+                (code, year),
+            )
+            if store.has("specialty_year")
+            else []
+        )
     )
     narratives = {}
     if store.has("narrative"):
-        for n in store.rows("SELECT section_id, text FROM narrative WHERE school_code = ? AND year = ?",
-                            (code, year)):
+        for n in store.rows(
+            "SELECT section_id, text FROM narrative WHERE school_code = ? AND year = ?",
+            (code, year),
+        ):
             if n["text"] and str(n["text"]).strip():
                 narratives[str(n["section_id"])] = str(n["text"]).strip()
     targets = _targets(
-        store, year,
+        store,
+        year,
         "AND (subject_id = ? OR (scope = 'specialty' AND starts_with(subject_id, ?)))",
         (code, code),
     )
     return SchoolReportData(
-        code=code, name=str(row["school_name"] or code), county=str(row.get("county") or ""),
+        code=code,
+        name=str(row["school_name"] or code),
+        county=str(row.get("county") or ""),
         operator_type=str(row.get("operator_type") or ""),
         school_category=str(row.get("school_category") or ""),
         discipline_type=str(row.get("discipline_type") or ""),
-        year=year, previous_year=int(previous["year"]) if previous else None,
-        values=_numbers(row, ids), previous=_numbers(previous, ids),
-        city=_numbers(city, ids), city_median=median, specialties=specialties,
-        narratives=narratives, targets=targets,
+        year=year,
+        previous_year=int(previous["year"]) if previous else None,
+        values=_numbers(row, ids),
+        previous=_numbers(previous, ids),
+        city=_numbers(city, ids),
+        city_median=median,
+        specialties=specialties,
+        narratives=narratives,
+        targets=targets,
         history=tuple((int(r["year"]), _numbers(r, ids)) for r in history_rows),
-        city_history=tuple((int(r["year"]), _numbers(r, ids)) for r in store.rows(
-            "SELECT * FROM city_year WHERE year <= ? ORDER BY year", (year,))),
+        city_history=tuple(
+            (int(r["year"]), _numbers(r, ids))
+            for r in store.rows("SELECT * FROM city_year WHERE year <= ? ORDER BY year", (year,))
+        ),
     )
 
 
 def _medians(store: _Store, year: int, ids: list[str]) -> dict[str, float | None]:
     """The median school of the year for every indicator (the city row has them for ratios only)."""
-    columns = {r["column_name"] for r in store.rows(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'school_year'")}
+    columns = {
+        r["column_name"]
+        for r in store.rows(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'school_year'"
+        )
+    }
     present = [i for i in ids if i in columns]
     if not present:
         return {i: None for i in ids}
     row = store.rows(
-        "SELECT " + ", ".join(f'median("{i}") AS "{i}"' for i in present)
-        + " FROM school_year WHERE year = ?", (year,))[0]
+        "SELECT "
+        + ", ".join(f'median("{i}") AS "{i}"' for i in present)
+        + " FROM school_year WHERE year = ?",
+        (year,),
+    )[0]
     return _numbers(row, ids)
 
 
-def load_school_report_data(db_path: str | Path, school: str, year: int, *,
-                            spec: Spec | None = None) -> SchoolReportData:
+def load_school_report_data(
+    db_path: str | Path, school: str, year: int, *, spec: Spec | None = None
+) -> SchoolReportData:
     """One school's report data for a year; the school is given by code or by full name."""
     spec = spec or load_spec()
     with _Store(db_path) as store:
@@ -348,44 +428,71 @@ def school_codes(db_path: str | Path, year: int) -> tuple[tuple[str, str], ...]:
     """(code, name) of every school with data for the year, in code order."""
     with _Store(db_path) as store:
         _check_year(store, year)
-        return tuple((r["school_code"], r["school_name"]) for r in store.rows(
-            "SELECT school_code, school_name FROM school_year WHERE year = ? ORDER BY school_code",
-            (year,)))
+        return tuple(
+            (r["school_code"], r["school_name"])
+            for r in store.rows(
+                "SELECT school_code, school_name FROM school_year WHERE year = ? ORDER BY school_code",
+                (year,),
+            )
+        )
 
 
 def _completeness(store: _Store, year: int) -> Completeness:
-    known = {r["school_code"]: r["school_name"] for r in store.rows(
-        "SELECT school_code, arg_max(school_name, year) AS school_name FROM school_year "
-        "GROUP BY school_code")}
+    known = {
+        r["school_code"]: r["school_name"]
+        for r in store.rows(
+            "SELECT school_code, arg_max(school_name, year) AS school_name FROM school_year "
+            "GROUP BY school_code"
+        )
+    }
     if store.has("schools"):
         # The bureau's list of schools expected to submit, when it has registered one.
-        columns = {r["column_name"] for r in store.rows(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'schools'")}
+        columns = {
+            r["column_name"]
+            for r in store.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'schools'"
+            )
+        }
         if {"school_code", "school_name", "expected"} <= columns:
-            listed = {r["school_code"]: r["school_name"] for r in store.rows(
-                "SELECT school_code, school_name FROM schools WHERE expected")}
+            listed = {
+                r["school_code"]: r["school_name"]
+                for r in store.rows("SELECT school_code, school_name FROM schools WHERE expected")
+            }
             if listed:
                 known = listed
-    received = {r["school_code"] for r in store.rows(
-        "SELECT school_code FROM school_year WHERE year = ?", (year,))}
+    received = {
+        r["school_code"]
+        for r in store.rows("SELECT school_code FROM school_year WHERE year = ?", (year,))
+    }
     rejected: list[SubmissionRow] = []
     with_warnings = 0
     if store.has("submission_log"):
-        for r in store.rows("SELECT * FROM submission_log WHERE year = ? ORDER BY school_code, "
-                            "ingested_at", (year,)):
+        for r in store.rows(
+            "SELECT * FROM submission_log WHERE year = ? ORDER BY school_code, ingested_at", (year,)
+        ):
             errors, warnings = _count(r.get("errors")), _count(r.get("warnings"))
             if r["status"] == "rejected":
-                rejected.append(SubmissionRow(
-                    school_code=str(r["school_code"] or ""),
-                    school_name=str(r.get("school_name") or known.get(r["school_code"], "")),
-                    file_name=str(r["file_name"]),
-                    status="rejected", errors=errors, warnings=warnings,
-                    ingested_at=str(r["ingested_at"])[:16]))
+                rejected.append(
+                    SubmissionRow(
+                        school_code=str(r["school_code"] or ""),
+                        school_name=str(r.get("school_name") or known.get(r["school_code"], "")),
+                        file_name=str(r["file_name"]),
+                        status="rejected",
+                        errors=errors,
+                        warnings=warnings,
+                        ingested_at=str(r["ingested_at"])[:16],
+                    )
+                )
             elif r["status"] == "accepted" and warnings:
                 with_warnings += 1
     missing = tuple(sorted((c, n) for c, n in known.items() if c and c not in received))
-    return Completeness(expected=len(known), received=len(received), missing=missing,
-                        rejected=tuple(rejected), accepted_with_warnings=with_warnings)
+    return Completeness(
+        expected=len(known),
+        received=len(received),
+        missing=missing,
+        rejected=tuple(rejected),
+        accepted_with_warnings=with_warnings,
+    )
 
 
 def _count(value: Any) -> int:
@@ -405,12 +512,18 @@ def _findings_by_code(store: _Store, year: int) -> tuple[tuple[str, int], ...]:
     """Findings of this year's submissions by code, from a findings table or the log's JSON."""
     counts: Counter[str] = Counter()
     if store.has("findings"):
-        columns = {r["column_name"] for r in store.rows(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'findings'")}
+        columns = {
+            r["column_name"]
+            for r in store.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'findings'"
+            )
+        }
         if {"code", "submission_id"} <= columns and store.has("submission_log"):
             for r in store.rows(
                 "SELECT f.code, count(*) AS n FROM findings f JOIN submission_log s "
-                "USING (submission_id) WHERE s.year = ? GROUP BY f.code", (year,)):
+                "USING (submission_id) WHERE s.year = ? GROUP BY f.code",
+                (year,),
+            ):
                 counts[str(r["code"])] += int(r["n"])
             return tuple(counts.most_common())
     if store.has("submission_log"):
@@ -427,8 +540,9 @@ def _findings_by_code(store: _Store, year: int) -> tuple[tuple[str, int], ...]:
     return tuple(counts.most_common())
 
 
-def load_city_report_data(db_path: str | Path, year: int, *,
-                          spec: Spec | None = None) -> CityReportData:
+def load_city_report_data(
+    db_path: str | Path, year: int, *, spec: Spec | None = None
+) -> CityReportData:
     """The city-wide figures, counties, schools, targets, specialties and completeness of a year."""
     spec = spec or load_spec()
     ids = _value_ids(spec)
@@ -441,25 +555,46 @@ def load_city_report_data(db_path: str | Path, year: int, *,
         previous = _city_row(store, previous_year) if previous_year else None
         median = _medians(store, year, ids)
         counties = tuple(
-            AreaRow(code=str(r["county"]), name=str(r["county"]), county=str(r["county"]),
-                    schools=int(r["schools"]), values=_numbers(r, ids))
-            for r in (store.rows("SELECT * FROM county_year WHERE year = ? ORDER BY county", (year,))
-                      if store.has("county_year") else [])
+            AreaRow(
+                code=str(r["county"]),
+                name=str(r["county"]),
+                county=str(r["county"]),
+                schools=int(r["schools"]),
+                values=_numbers(r, ids),
+            )
+            for r in (
+                store.rows("SELECT * FROM county_year WHERE year = ? ORDER BY county", (year,))
+                if store.has("county_year")
+                else []
+            )
         )
         schools = tuple(
-            AreaRow(code=r["school_code"], name=str(r["school_name"] or r["school_code"]),
-                    county=str(r["county"] or ""), schools=1, values=_numbers(r, ids))
-            for r in store.rows("SELECT * FROM school_year WHERE year = ? ORDER BY county, "
-                                "school_code", (year,))
+            AreaRow(
+                code=r["school_code"],
+                name=str(r["school_name"] or r["school_code"]),
+                county=str(r["county"] or ""),
+                schools=1,
+                values=_numbers(r, ids),
+            )
+            for r in store.rows(
+                "SELECT * FROM school_year WHERE year = ? ORDER BY county, school_code", (year,)
+            )
         )
         categories = ()
         if store.has("specialty_year"):
             categories = tuple(
-                CategoryRow(code=str(r["category_code"] or ""), name=str(r["category_name"] or "未分类"),
-                            specialties=int(r["specialties"]), schools=int(r["schools"]),
-                            enrolled=float(r["enrolled"] or 0), admitted=float(r["admitted"] or 0),
-                            graduates=float(r["graduates"] or 0), added=int(r["added"]),
-                            stopped=int(r["stopped"]), cancelled=int(r["cancelled"]))
+                CategoryRow(
+                    code=str(r["category_code"] or ""),
+                    name=str(r["category_name"] or "未分类"),
+                    specialties=int(r["specialties"]),
+                    schools=int(r["schools"]),
+                    enrolled=float(r["enrolled"] or 0),
+                    admitted=float(r["admitted"] or 0),
+                    graduates=float(r["graduates"] or 0),
+                    added=int(r["added"]),
+                    stopped=int(r["stopped"]),
+                    cancelled=int(r["cancelled"]),
+                )
                 for r in store.rows(
                     """SELECT category_code, any_value(category_name) AS category_name,
                               count(*) AS specialties, count(DISTINCT school_code) AS schools,
@@ -469,21 +604,34 @@ def load_city_report_data(db_path: str | Path, year: int, *,
                               count(*) FILTER (WHERE status = '停招') AS stopped,
                               count(*) FILTER (WHERE status = '撤销') AS cancelled
                        FROM specialty_year WHERE year = ?
-                       GROUP BY category_code ORDER BY category_code""", (year,))
+                       GROUP BY category_code ORDER BY category_code""",
+                    (year,),
+                )
             )
-        trends = tuple((int(r["year"]), _numbers(r, ids + ["schools"]))
-                       for r in store.rows("SELECT * FROM city_year ORDER BY year"))
+        trends = tuple(
+            (int(r["year"]), _numbers(r, ids + ["schools"]))
+            for r in store.rows("SELECT * FROM city_year ORDER BY year")
+        )
         return CityReportData(
-            year=year, years=years, city=_numbers(city, ids), city_median=median,
-            previous=_numbers(previous, ids), previous_year=previous_year, counties=counties,
-            schools=schools, targets=_targets(store, year), categories=categories,
-            completeness=_completeness(store, year), trends=trends,
+            year=year,
+            years=years,
+            city=_numbers(city, ids),
+            city_median=median,
+            previous=_numbers(previous, ids),
+            previous_year=previous_year,
+            counties=counties,
+            schools=schools,
+            targets=_targets(store, year),
+            categories=categories,
+            completeness=_completeness(store, year),
+            trends=trends,
             findings_by_code=_findings_by_code(store, year),
         )
 
 
-def load_school_reports(db_path: str | Path, year: int, *,
-                        spec: Spec | None = None) -> tuple[SchoolReportData, ...]:
+def load_school_reports(
+    db_path: str | Path, year: int, *, spec: Spec | None = None
+) -> tuple[SchoolReportData, ...]:
     """Every school's report data for a year (the city report's appendix), in code order."""
     spec = spec or load_spec()
     with _Store(db_path) as store:
@@ -497,5 +645,7 @@ def latest_year(db_path: str | Path) -> int:
     with _Store(db_path) as store:
         years = _years(store)
     if not years:
-        raise RenderError(f"数据库中还没有数据，请先入库 / no data yet, run ingest first: {db_path}")
+        raise RenderError(
+            f"数据库中还没有数据，请先入库 / no data yet, run ingest first: {db_path}"
+        )
     return years[-1]

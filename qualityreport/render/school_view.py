@@ -24,17 +24,45 @@ from .sentences import (
 from .tables import MET_FILL, MISSED_FILL, NODATA_FILL, Column, number_table, text_table
 
 SCALE = ("students_enrolled", "students_admitted", "graduates", "specialty_count", "staff_total")
-FACILITIES = ("campus_area", "building_area", "equipment_value", "books", "training_stations",
-              "campus_area_per_student", "building_area_per_student",
-              "equipment_value_per_student", "books_per_student")
-TEACHERS = ("teachers_full_time", "teachers_professional", "teachers_dual_qualified",
-            "teachers_part_time", "student_teacher_ratio", "dual_qualified_ratio",
-            "professional_teacher_share", "bachelor_plus_share", "senior_title_share")
-EMPLOYMENT = ("graduates", "graduates_employed", "graduates_further_study",
-              "graduates_employed_in_field", "employment_rate", "direct_employment_rate",
-              "further_study_rate", "in_field_employment_rate")
-STUDENT_QUALITY = ("students_certified", "certificate_rate", "awards_national",
-                   "awards_provincial", "awards_city")
+FACILITIES = (
+    "campus_area",
+    "building_area",
+    "equipment_value",
+    "books",
+    "training_stations",
+    "campus_area_per_student",
+    "building_area_per_student",
+    "equipment_value_per_student",
+    "books_per_student",
+)
+TEACHERS = (
+    "teachers_full_time",
+    "teachers_professional",
+    "teachers_dual_qualified",
+    "teachers_part_time",
+    "student_teacher_ratio",
+    "dual_qualified_ratio",
+    "professional_teacher_share",
+    "bachelor_plus_share",
+    "senior_title_share",
+)
+EMPLOYMENT = (
+    "graduates",
+    "graduates_employed",
+    "graduates_further_study",
+    "graduates_employed_in_field",
+    "employment_rate",
+    "direct_employment_rate",
+    "further_study_rate",
+    "in_field_employment_rate",
+)
+STUDENT_QUALITY = (
+    "students_certified",
+    "certificate_rate",
+    "awards_national",
+    "awards_provincial",
+    "awards_city",
+)
 COOPERATION = ("partner_enterprises", "apprenticeship_students")
 CONTRIBUTION = ("graduates", "training_person_times")
 FUNDING = ("funding_per_student",)
@@ -105,9 +133,12 @@ def target_indicator(target: TargetResult, infos: dict[str, IndicatorInfo]) -> s
     return max(named, key=len) if named else None
 
 
-def target_for(indicator_id: str, targets: Sequence[TargetResult],
-               infos: dict[str, IndicatorInfo],
-               values: dict[str, float | None] | None = None) -> TargetResult | None:
+def target_for(
+    indicator_id: str,
+    targets: Sequence[TargetResult],
+    infos: dict[str, IndicatorInfo],
+    values: dict[str, float | None] | None = None,
+) -> TargetResult | None:
     """The target whose line a sentence about this indicator compares against, if any: one
     named after the indicator, or (given the subject's values) one measuring exactly this value,
     as a task-numbered target does. A city's own target comes before a national standard;
@@ -117,11 +148,21 @@ def target_for(indicator_id: str, targets: Sequence[TargetResult],
     def about(x: TargetResult) -> bool:
         if target_indicator(x, infos) == indicator_id:
             return True
-        return (own is not None and x.value is not None and abs(x.value - own) < 1e-9
-                and x.unit in ("", infos[indicator_id].unit))
+        return (
+            own is not None
+            and x.value is not None
+            and abs(x.value - own) < 1e-9
+            and x.unit in ("", infos[indicator_id].unit)
+        )
 
-    found = [x for x in targets if x.threshold is not None and x.comparison != "between"
-             and "up" not in x.target_id.split("_") and about(x)]
+    found = [
+        x
+        for x in targets
+        if x.threshold is not None
+        and x.comparison != "between"
+        and "up" not in x.target_id.split("_")
+        and about(x)
+    ]
     found.sort(key=_is_national)
     return found[0] if found else None
 
@@ -130,8 +171,19 @@ def _is_national(target: TargetResult) -> bool:
     return "教职成" in target.clause or "national" in target.set_id or "standard" in target.set_id
 
 
-def key_figures(table_id: str, ids: Sequence[str], values, previous, median, infos, t: Labels,
-                *, year: int, previous_year: int | None, median_label: str) -> Markup:
+def key_figures(
+    table_id: str,
+    ids: Sequence[str],
+    values,
+    previous,
+    median,
+    infos,
+    t: Labels,
+    *,
+    year: int,
+    previous_year: int | None,
+    median_label: str,
+) -> Markup:
     """指标 | 本年 | 上年 | 变化 | 全市中位数, every value with its unit."""
     lang = t.lang
     rows = []
@@ -140,13 +192,15 @@ def key_figures(table_id: str, ids: Sequence[str], values, previous, median, inf
         if info is None:
             continue
         digits = 0 if info.kind == "submitted" else None  # a median of counts prints whole
-        rows.append({
-            "name": info.label(lang),
-            "value": format_value(values.get(i), info.unit, lang),
-            "previous": format_value(previous.get(i), info.unit, lang),
-            "change": delta_text(values.get(i), previous.get(i), info.unit, lang),
-            "median": format_value(median.get(i), info.unit, lang, digits=digits),
-        })
+        rows.append(
+            {
+                "name": info.label(lang),
+                "value": format_value(values.get(i), info.unit, lang),
+                "previous": format_value(previous.get(i), info.unit, lang),
+                "change": delta_text(values.get(i), previous.get(i), info.unit, lang),
+                "median": format_value(median.get(i), info.unit, lang, digits=digits),
+            }
+        )
     columns = [
         Column("name", t.indicator, "34%"),
         Column("value", f"{year}", "17%", "right"),
@@ -164,14 +218,20 @@ def _sentence(ids, data: SchoolReportData, infos, t: Labels, since: str) -> tupl
         info = infos.get(i)
         if info is None or data.values.get(i) is None:
             continue
-        target = target_for(i, [x for x in data.targets if x.scope == "school"], infos,
-                            data.values)
-        out.append(describe(
-            "" if out else t.subject_school, info.label(t.lang), data.values[i], info.unit,
-            target=target.threshold if target else None,
-            target_label=target_label(target, t) if target else None,
-            previous=data.previous.get(i), since=since, lang=t.lang,
-        ))
+        target = target_for(i, [x for x in data.targets if x.scope == "school"], infos, data.values)
+        out.append(
+            describe(
+                "" if out else t.subject_school,
+                info.label(t.lang),
+                data.values[i],
+                info.unit,
+                target=target.threshold if target else None,
+                target_label=target_label(target, t) if target else None,
+                previous=data.previous.get(i),
+                since=since,
+                lang=t.lang,
+            )
+        )
     return (join_clauses(out, t.lang),) if out else ()
 
 
@@ -183,54 +243,98 @@ def _specialty_tables(anchor: str, data: SchoolReportData, t: Labels) -> tuple[B
     status_counts = {s: sum(1 for x in specs if x.status == s) for s in ("新增", "停招", "撤销")}
     ratio = data.values.get("specialty_adjustment_ratio")
     if lang == "zh":
-        sentence = (f"本校{data.year}年度开设专业{len(specs)}个，其中新增{status_counts['新增']}个、"
-                    f"停招{status_counts['停招']}个、撤销{status_counts['撤销']}个"
-                    + (f"，专业结构调整比例为{format_value(ratio, 'percent')}" if ratio is not None else "")
-                    + "。")
+        sentence = (
+            f"本校{data.year}年度开设专业{len(specs)}个，其中新增{status_counts['新增']}个、"
+            f"停招{status_counts['停招']}个、撤销{status_counts['撤销']}个"
+            + (f"，专业结构调整比例为{format_value(ratio, 'percent')}" if ratio is not None else "")
+            + "。"
+        )
     else:
-        sentence = (f"In {data.year} the school offered {len(specs)} specialties: "
-                    f"{status_counts['新增']} added, {status_counts['停招']} stopped admitting, "
-                    f"{status_counts['撤销']} closed.")
+        sentence = (
+            f"In {data.year} the school offered {len(specs)} specialties: "
+            f"{status_counts['新增']} added, {status_counts['停招']} stopped admitting, "
+            f"{status_counts['撤销']} closed."
+        )
     structure = number_table(
         f"{anchor}-tbl-specialties",
-        [Column("code", t.specialty_code, "12%"), Column("name", t.specialty_name, "24%"),
-         Column("category", t.category, "22%"), Column("status", t.status, "10%", "center"),
-         Column("enrolled", t.enrolled, "11%", "right"), Column("admitted", t.admitted, "11%", "right"),
-         Column("graduates", t.graduates, "10%", "right")],
-        [{"code": s.code, "name": s.name, "category": s.category_name, "status": s.status,
-          "enrolled": s.enrolled, "admitted": s.admitted, "graduates": s.graduates} for s in specs],
-        integer=("enrolled", "admitted", "graduates"), font_size="8.5pt",
+        [
+            Column("code", t.specialty_code, "12%"),
+            Column("name", t.specialty_name, "24%"),
+            Column("category", t.category, "22%"),
+            Column("status", t.status, "10%", "center"),
+            Column("enrolled", t.enrolled, "11%", "right"),
+            Column("admitted", t.admitted, "11%", "right"),
+            Column("graduates", t.graduates, "10%", "right"),
+        ],
+        [
+            {
+                "code": s.code,
+                "name": s.name,
+                "category": s.category_name,
+                "status": s.status,
+                "enrolled": s.enrolled,
+                "admitted": s.admitted,
+                "graduates": s.graduates,
+            }
+            for s in specs
+        ],
+        integer=("enrolled", "admitted", "graduates"),
+        font_size="8.5pt",
     )
     employment = number_table(
         f"{anchor}-tbl-specialty-employment",
-        [Column("name", t.specialty_name, "28%"), Column("graduates", t.graduates, "12%", "right"),
-         Column("employed", t.employed, "12%", "right"),
-         Column("further_study", t.further_study, "12%", "right"),
-         Column("employment_rate", t.employment_rate, "18%", "right"),
-         Column("in_field_rate", t.in_field_rate, "18%", "right")],
-        [{"name": s.name, "graduates": s.graduates, "employed": s.employed,
-          "further_study": s.further_study, "employment_rate": s.employment_rate,
-          "in_field_rate": s.in_field_employment_rate} for s in specs if s.graduates],
+        [
+            Column("name", t.specialty_name, "28%"),
+            Column("graduates", t.graduates, "12%", "right"),
+            Column("employed", t.employed, "12%", "right"),
+            Column("further_study", t.further_study, "12%", "right"),
+            Column("employment_rate", t.employment_rate, "18%", "right"),
+            Column("in_field_rate", t.in_field_rate, "18%", "right"),
+        ],
+        [
+            {
+                "name": s.name,
+                "graduates": s.graduates,
+                "employed": s.employed,
+                "further_study": s.further_study,
+                "employment_rate": s.employment_rate,
+                "in_field_rate": s.in_field_employment_rate,
+            }
+            for s in specs
+            if s.graduates
+        ],
         integer=("graduates", "employed", "further_study"),
-        percent=("employment_rate", "in_field_rate"), font_size="8.5pt",
+        percent=("employment_rate", "in_field_rate"),
+        font_size="8.5pt",
     )
     caption_zh = ("专业设置及动态调整情况", "各专业毕业生就业情况")
     caption_en = ("Specialties and their status", "Employment by specialty")
     caps = caption_zh if lang == "zh" else caption_en
-    return (Block(sentences=(sentence,), table=structure, table_caption=caps[0]),
-            Block(table=employment, table_caption=caps[1]))
+    return (
+        Block(sentences=(sentence,), table=structure, table_caption=caps[0]),
+        Block(table=employment, table_caption=caps[1]),
+    )
 
 
 def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow, ...], str]:
     rows = []
     for target in data.targets:
         unit = target_unit(target, infos)
-        subject = (t.this_school if target.scope == "school"
-                   else target.subject_name.removeprefix(data.name).strip())
-        rows.append(TargetRow(
-            target=target, unit=unit, value=format_value(target.value, unit, t.lang),
-            line=comparison_text(target.comparison, target.threshold, unit, t.lang),
-            verdict=verdict(target.met, t.lang), subject=subject))
+        subject = (
+            t.this_school
+            if target.scope == "school"
+            else target.subject_name.removeprefix(data.name).strip()
+        )
+        rows.append(
+            TargetRow(
+                target=target,
+                unit=unit,
+                value=format_value(target.value, unit, t.lang),
+                line=comparison_text(target.comparison, target.threshold, unit, t.lang),
+                verdict=verdict(target.met, t.lang),
+                subject=subject,
+            )
+        )
     met = sum(1 for r in rows if r.target.met is True)
     missed = sum(1 for r in rows if r.target.met is False)
     if not rows:
@@ -238,58 +342,103 @@ def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow,
     if t.lang == "zh":
         summary = f"适用于本校的目标共{len(rows)}项，达成{met}项，未达成{missed}项"
         nodata = len(rows) - met - missed
-        summary += (f"，无数据{nodata}项。" if nodata else "。")
+        summary += f"，无数据{nodata}项。" if nodata else "。"
     else:
         summary = f"{len(rows)} targets apply to the school: {met} met, {missed} missed."
     return tuple(rows), summary
 
 
-def target_table(table_id: str, rows: Sequence[TargetRow], t: Labels, *, with_subject=False) -> Markup:
-    columns = [Column("name", t.target, "30%" if not with_subject else "24%"),
-               Column("clause", t.clause, "24%" if not with_subject else "20%")]
+def target_table(
+    table_id: str, rows: Sequence[TargetRow], t: Labels, *, with_subject=False
+) -> Markup:
+    columns = [
+        Column("name", t.target, "30%" if not with_subject else "24%"),
+        Column("clause", t.clause, "24%" if not with_subject else "20%"),
+    ]
     if with_subject:
         columns.append(Column("subject", t.subject, "14%"))
-    columns += [Column("value", t.value, "14%" if not with_subject else "13%", "right"),
-                Column("line", t.threshold, "16%" if not with_subject else "15%", "right"),
-                Column("verdict", t.result, "16%" if not with_subject else "14%", "center")]
+    columns += [
+        Column("value", t.value, "14%" if not with_subject else "13%", "right"),
+        Column("line", t.threshold, "16%" if not with_subject else "15%", "right"),
+        Column("verdict", t.result, "16%" if not with_subject else "14%", "center"),
+    ]
     fills = {}
     body = []
     for n, r in enumerate(rows):
-        body.append({"name": r.target.name if t.lang == "zh" else r.target.name_en,
-                     "clause": r.target.clause, "subject": r.subject or r.target.subject_name,
-                     "value": r.value, "line": r.line, "verdict": r.verdict})
-        fills[(n, "verdict")] = (NODATA_FILL if r.target.met is None
-                                 else MET_FILL if r.target.met else MISSED_FILL)
+        body.append(
+            {
+                "name": r.target.name if t.lang == "zh" else r.target.name_en,
+                "clause": r.target.clause,
+                "subject": r.subject or r.target.subject_name,
+                "value": r.value,
+                "line": r.line,
+                "verdict": r.verdict,
+            }
+        )
+        fills[(n, "verdict")] = (
+            NODATA_FILL if r.target.met is None else MET_FILL if r.target.met else MISSED_FILL
+        )
     return text_table(table_id, columns, body, fills=fills, font_size="8.5pt")
 
 
 def indicator_table(table_id: str, values, infos: dict[str, IndicatorInfo], t: Labels) -> Markup:
     """The appendix: every submitted and derived indicator with its value and definition."""
     kinds = {"submitted": t.kind_submitted, "derived": t.kind_derived, "computed": t.kind_computed}
-    rows = [{"name": info.label(t.lang), "value": format_value(values.get(info.id), info.unit, t.lang),
-             "kind": kinds[info.kind], "definition": info.definition}
-            for info in infos.values()]
-    return text_table(table_id, [Column("name", t.indicator, "27%"),
-                                 Column("value", t.value, "17%", "right"),
-                                 Column("kind", t.kind, "8%", "center"),
-                                 Column("definition", t.definition, "48%")], rows, font_size="8pt")
+    rows = [
+        {
+            "name": info.label(t.lang),
+            "value": format_value(values.get(info.id), info.unit, t.lang),
+            "kind": kinds[info.kind],
+            "definition": info.definition,
+        }
+        for info in infos.values()
+    ]
+    return text_table(
+        table_id,
+        [
+            Column("name", t.indicator, "27%"),
+            Column("value", t.value, "17%", "right"),
+            Column("kind", t.kind, "8%", "center"),
+            Column("definition", t.definition, "48%"),
+        ],
+        rows,
+        font_size="8pt",
+    )
 
 
-def school_view(data: SchoolReportData, spec: Spec, t: Labels, fonts: ReportFonts, *,
-                charts_enabled: bool = True) -> SchoolView:
+def school_view(
+    data: SchoolReportData,
+    spec: Spec,
+    t: Labels,
+    fonts: ReportFonts,
+    *,
+    charts_enabled: bool = True,
+) -> SchoolView:
     """Everything the school chapters show, computed once from the report data."""
     infos = info_by_id(spec)
     anchor = anchor_for(data.code)
-    since = (f"{data.previous_year}年" if t.lang == "zh" else str(data.previous_year)
-             ) if data.previous_year else None
+    since = (
+        (f"{data.previous_year}年" if t.lang == "zh" else str(data.previous_year))
+        if data.previous_year
+        else None
+    )
     median_label = t.city_median
 
     def figures(key: str, ids: Sequence[str], caption: str) -> Block:
         return Block(
             sentences=_sentence(ids, data, infos, t, since),
-            table=key_figures(f"{anchor}-tbl-{key}", ids, data.values, data.previous, data.city_median,
-                              infos, t, year=data.year, previous_year=data.previous_year,
-                              median_label=median_label),
+            table=key_figures(
+                f"{anchor}-tbl-{key}",
+                ids,
+                data.values,
+                data.previous,
+                data.city_median,
+                infos,
+                t,
+                year=data.year,
+                previous_year=data.previous_year,
+                median_label=median_label,
+            ),
             table_caption=caption,
         )
 
@@ -298,10 +447,17 @@ def school_view(data: SchoolReportData, spec: Spec, t: Labels, fonts: ReportFont
         "scale": figures("scale", SCALE, "办学规模主要指标" if zh else "Size"),
         "facilities": figures("facilities", FACILITIES, "设施设备主要指标" if zh else "Facilities"),
         "teachers": figures("teachers", TEACHERS, "教师队伍主要指标" if zh else "Teaching staff"),
-        "employment": figures("employment", EMPLOYMENT, "毕业生就业主要指标" if zh else "Employment"),
-        "student_quality": figures("quality", STUDENT_QUALITY,
-                                   "学生技能证书和获奖情况" if zh else "Certificates and awards"),
-        "cooperation": figures("cooperation", COOPERATION, "校企合作主要指标" if zh else "Cooperation"),
+        "employment": figures(
+            "employment", EMPLOYMENT, "毕业生就业主要指标" if zh else "Employment"
+        ),
+        "student_quality": figures(
+            "quality",
+            STUDENT_QUALITY,
+            "学生技能证书和获奖情况" if zh else "Certificates and awards",
+        ),
+        "cooperation": figures(
+            "cooperation", COOPERATION, "校企合作主要指标" if zh else "Cooperation"
+        ),
         "contribution": Block(sentences=_sentence(CONTRIBUTION, data, infos, t, since)),
         "funding": Block(sentences=_sentence(FUNDING, data, infos, t, since)),
     }
@@ -312,23 +468,38 @@ def school_view(data: SchoolReportData, spec: Spec, t: Labels, fonts: ReportFont
         series = []
         for i in TREND[:2]:
             label = infos[i].label(t.lang)
-            series.append((f"{label}（本校）" if zh else f"{label} (school)",
-                           [v.get(i) for _, v in data.history]))
-            series.append((f"{label}（全市）" if zh else f"{label} (city)",
-                           [city.get(y, {}).get(i) for y in years]))
+            series.append(
+                (
+                    f"{label}（本校）" if zh else f"{label} (school)",
+                    [v.get(i) for _, v in data.history],
+                )
+            )
+            series.append(
+                (
+                    f"{label}（全市）" if zh else f"{label} (city)",
+                    [city.get(y, {}).get(i) for y in years],
+                )
+            )
         blocks["trend"] = Block(
             chart=charts.trend_lines(years, series, "percent", fonts, lang=t.lang),
-            chart_caption="近年主要比例指标变化（本校与全市）" if zh else "Main ratios over the years",
+            chart_caption="近年主要比例指标变化（本校与全市）"
+            if zh
+            else "Main ratios over the years",
         )
     rows, summary = _targets(data, infos, t)
     with_subject = any(r.target.scope != "school" for r in rows)
-    blocks["targets"] = Block(sentences=(summary,),
-                              table=target_table(f"{anchor}-tbl-targets", rows, t,
-                                                 with_subject=with_subject) if rows else None,
-                              table_caption="目标达成情况" if zh else "Targets")
-    blocks["indicators"] = Block(table=indicator_table(f"{anchor}-tbl-indicators", data.values, infos, t),
-                                 table_caption=f"{data.year}年度指标表" if zh else f"Indicators {data.year}")
+    blocks["targets"] = Block(
+        sentences=(summary,),
+        table=target_table(f"{anchor}-tbl-targets", rows, t, with_subject=with_subject)
+        if rows
+        else None,
+        table_caption="目标达成情况" if zh else "Targets",
+    )
+    blocks["indicators"] = Block(
+        table=indicator_table(f"{anchor}-tbl-indicators", data.values, infos, t),
+        table_caption=f"{data.year}年度指标表" if zh else f"Indicators {data.year}",
+    )
     title = t("school_title", name=data.name, year=data.year)
-    return SchoolView(anchor=anchor, data=data, title=title, blocks=blocks, targets=rows,
-                      target_summary=summary)
-
+    return SchoolView(
+        anchor=anchor, data=data, title=title, blocks=blocks, targets=rows, target_summary=summary
+    )

@@ -5,10 +5,25 @@ from __future__ import annotations
 import math
 
 COUNT_UNITS = {"人", "个", "项", "册", "人次"}
-UNITS_EN = {"人": "", "个": "", "项": "", "册": " books", "人次": " person-times",
-            "平方米": " m²", "元": " yuan", "年": ""}
-COMPARISON_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠",
-                      "between": "≈"}
+UNITS_EN = {
+    "人": "",
+    "个": "",
+    "项": "",
+    "册": " books",
+    "人次": " person-times",
+    "平方米": " m²",
+    "元": " yuan",
+    "年": "",
+}
+COMPARISON_SYMBOLS = {
+    "ge": "≥",
+    "gt": ">",
+    "le": "≤",
+    "lt": "<",
+    "eq": "=",
+    "ne": "≠",
+    "between": "≈",
+}
 _WAN = 10_000
 
 
@@ -21,8 +36,14 @@ def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def format_value(value: float | None, unit: str, lang: str = "zh", *, with_unit: bool = True,
-                 digits: int | None = None) -> str:
+def format_value(
+    value: float | None,
+    unit: str,
+    lang: str = "zh",
+    *,
+    with_unit: bool = True,
+    digits: int | None = None,
+) -> str:
     """56.3%, 15.2:1, 1,234人, 3,500.0万元; an em dash when there is no value."""
     if _is_missing(value):
         return "—"
@@ -66,7 +87,9 @@ def shown(value: float, unit: str) -> float:
     return float(value)
 
 
-def compare_phrase(value: float, threshold: float, unit: str, target_label: str, lang: str = "zh") -> str:
+def compare_phrase(
+    value: float, threshold: float, unit: str, target_label: str, lang: str = "zh"
+) -> str:
     """高于市定目标50% / 低于… / 与…持平 (above / below / equal to the …)."""
     a, b = shown(value, unit), shown(threshold, unit)
     t = format_threshold(threshold, unit, lang)
@@ -83,8 +106,9 @@ def compare_phrase(value: float, threshold: float, unit: str, target_label: str,
     return f"equal to the {target_label} of {t}"
 
 
-def change_phrase(value: float, previous: float, unit: str, lang: str = "zh",
-                  since: str | None = None) -> str:
+def change_phrase(
+    value: float, previous: float, unit: str, lang: str = "zh", since: str | None = None
+) -> str:
     """较上年提高4.1个百分点 for percents, 增加/减少 N人 for counts, 与上年持平 when unchanged."""
     since_zh = since or "上年"
     since_en = since or "the previous year"
@@ -109,13 +133,25 @@ def change_phrase(value: float, previous: float, unit: str, lang: str = "zh",
     return f"较{since_zh}{word}{amount}" if lang == "zh" else f"{word} {amount} on {since_en}"
 
 
-def describe(subject: str, label: str, value: float | None, unit: str, *,
-             target: float | None = None, target_label: str | None = None,
-             previous: float | None = None, since: str | None = None, lang: str = "zh") -> str:
+def describe(
+    subject: str,
+    label: str,
+    value: float | None,
+    unit: str,
+    *,
+    target: float | None = None,
+    target_label: str | None = None,
+    previous: float | None = None,
+    since: str | None = None,
+    lang: str = "zh",
+) -> str:
     """One sentence: 本校“双师型”教师占专业课教师比例为56.3%，高于市定目标50%，较上年提高4.1个百分点。"""
     if _is_missing(value):
-        return (f"{subject}{label}暂无数据。" if lang == "zh"
-                else f"No data on {label.lower()} for {subject.lower()}.")
+        return (
+            f"{subject}{label}暂无数据。"
+            if lang == "zh"
+            else f"No data on {label.lower()} for {subject.lower()}."
+        )
     if lang == "zh":
         parts = [f"{subject}{label}为{format_value(value, unit, lang)}"]
     elif subject:
@@ -123,8 +159,11 @@ def describe(subject: str, label: str, value: float | None, unit: str, *,
     else:
         parts = [f"{label} was {format_value(value, unit, lang)}"]
     if not _is_missing(target):
-        parts.append(compare_phrase(value, target, unit,
-                                    target_label or ("目标" if lang == "zh" else "target"), lang))
+        parts.append(
+            compare_phrase(
+                value, target, unit, target_label or ("目标" if lang == "zh" else "target"), lang
+            )
+        )
     if not _is_missing(previous):
         parts.append(change_phrase(value, previous, unit, lang, since))
     return ("，".join(parts) + "。") if lang == "zh" else (", ".join(parts) + ".")

@@ -26,9 +26,13 @@ class Column:
 
 def _options(gt, font_size: str):
     return gt.tab_options(
-        table_width="100%", table_font_size=font_size, column_labels_font_weight="bold",
-        table_border_top_color="#333333", column_labels_border_bottom_color="#333333",
-        table_body_border_bottom_color="#333333", data_row_padding="3px",
+        table_width="100%",
+        table_font_size=font_size,
+        column_labels_font_weight="bold",
+        table_border_top_color="#333333",
+        column_labels_border_bottom_color="#333333",
+        table_body_border_bottom_color="#333333",
+        data_row_padding="3px",
         column_labels_background_color="#eef1f5",
     )
 
@@ -45,12 +49,16 @@ def shared_css() -> Markup:
     # The report's own font stack must win: GT names Latin system fonts only.
     css = re.sub(r"font-family:[^;]*;", "font-family: inherit;", css)
     # GT ships a rule that reaches every td/th/tr of the page; scope it to its own tables.
-    css = re.sub(r"\.qr-gt thead, tbody, tfoot, tr, td, th \{",
-                 ".qr-gt thead, .qr-gt tbody, .qr-gt tfoot, .qr-gt tr, .qr-gt td, .qr-gt th {", css)
+    css = re.sub(
+        r"\.qr-gt thead, tbody, tfoot, tr, td, th \{",
+        ".qr-gt thead, .qr-gt tbody, .qr-gt tfoot, .qr-gt tr, .qr-gt td, .qr-gt th {",
+        css,
+    )
     css = re.sub(r"(^|\n)\s*tr \{ background-color: transparent; \}", r"\1", css)
     # Screen-only and invalid declarations WeasyPrint would warn about on every render.
-    css = re.sub(r"\s*(-webkit-font-smoothing|-moz-osx-font-smoothing|overflow-x|overflow-y):[^;]*;",
-                 "", css)
+    css = re.sub(
+        r"\s*(-webkit-font-smoothing|-moz-osx-font-smoothing|overflow-x|overflow-y):[^;]*;", "", css
+    )
     css = css.replace("color: font-color(#FFFFFF);", "")
     return Markup(css)
 
@@ -59,22 +67,34 @@ def _html(gt, table_id: str, css_class: str) -> Markup:
     html = gt.as_raw_html()
     html = re.sub(r"<style>.*?</style>", "", html, count=1, flags=re.S)
     # The wrapper's inline style only sets screen scrolling and padding; the stylesheet does this.
-    html = re.sub(rf'<div id="{re.escape(table_id)}" style="[^"]*"',
-                  f'<div id="{table_id}" class="{WRAP_CLASS} {css_class}"', html, count=1)
+    html = re.sub(
+        rf'<div id="{re.escape(table_id)}" style="[^"]*"',
+        f'<div id="{table_id}" class="{WRAP_CLASS} {css_class}"',
+        html,
+        count=1,
+    )
     return Markup(html)
 
 
-def text_table(table_id: str, columns: Sequence[Column], rows: Sequence[dict[str, str]], *,
-               css_class: str = "", font_size: str = "9pt",
-               fills: dict[tuple[int, str], str] | None = None) -> Markup:
+def text_table(
+    table_id: str,
+    columns: Sequence[Column],
+    rows: Sequence[dict[str, str]],
+    *,
+    css_class: str = "",
+    font_size: str = "9pt",
+    fills: dict[tuple[int, str], str] | None = None,
+) -> Markup:
     """A table of already formatted text (GT escapes every cell, so values are safe).
 
     `fills` colours single cells: (row index, column key) → background colour."""
     import polars as pl
     from great_tables import GT, loc, style
 
-    frame = pl.DataFrame({c.key: [str(r.get(c.key, "")) for r in rows] for c in columns},
-                         schema={c.key: pl.String for c in columns})
+    frame = pl.DataFrame(
+        {c.key: [str(r.get(c.key, "")) for r in rows] for c in columns},
+        schema={c.key: pl.String for c in columns},
+    )
     gt = GT(frame).with_id(table_id).cols_label(**{c.key: c.label for c in columns})
     widths = {c.key: c.width for c in columns if c.width}
     if widths:
@@ -88,9 +108,16 @@ def text_table(table_id: str, columns: Sequence[Column], rows: Sequence[dict[str
     return _html(_options(gt, font_size), table_id, css_class)
 
 
-def number_table(table_id: str, columns: Sequence[Column], rows: Sequence[dict[str, object]], *,
-                 percent: Sequence[str] = (), integer: Sequence[str] = (), css_class: str = "",
-                 font_size: str = "9pt") -> Markup:
+def number_table(
+    table_id: str,
+    columns: Sequence[Column],
+    rows: Sequence[dict[str, object]],
+    *,
+    percent: Sequence[str] = (),
+    integer: Sequence[str] = (),
+    css_class: str = "",
+    font_size: str = "9pt",
+) -> Markup:
     """A table whose numeric columns great-tables formats: thousands separators, percentages."""
     import polars as pl
     from great_tables import GT
@@ -99,11 +126,13 @@ def number_table(table_id: str, columns: Sequence[Column], rows: Sequence[dict[s
     for c in columns:
         values = [r.get(c.key) for r in rows]
         if c.key in percent or c.key in integer:
-            data[c.key] = pl.Series(c.key, [None if v is None else float(v) for v in values],
-                                    dtype=pl.Float64)
+            data[c.key] = pl.Series(
+                c.key, [None if v is None else float(v) for v in values], dtype=pl.Float64
+            )
         else:
-            data[c.key] = pl.Series(c.key, ["" if v is None else str(v) for v in values],
-                                    dtype=pl.String)
+            data[c.key] = pl.Series(
+                c.key, ["" if v is None else str(v) for v in values], dtype=pl.String
+            )
     gt = GT(pl.DataFrame(data)).with_id(table_id).cols_label(**{c.key: c.label for c in columns})
     if integer:
         gt = gt.fmt_integer(columns=list(integer), use_seps=True)

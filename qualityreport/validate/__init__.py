@@ -54,8 +54,15 @@ def _read_cell(field: Field, text: str | None) -> Normalised:
     return normalise_text(text, digits=bool(field.str_matches and "[0-9]" in field.str_matches))
 
 
-def _report_cell(report: _Findings, field: Field, sheet: Sheet, position: Position, text, result,
-                 row: int | None = None) -> None:
+def _report_cell(
+    report: _Findings,
+    field: Field,
+    sheet: Sheet,
+    position: Position,
+    text,
+    result,
+    row: int | None = None,
+) -> None:
     where = dict(sheet=position.sheet, cell=position.cell, row=row, indicator=field.id)
     if result.problem:
         report(result.problem, found=text.strip() if text else text, **where)
@@ -63,14 +70,24 @@ def _report_cell(report: _Findings, field: Field, sheet: Sheet, position: Positi
     if position.cell in sheet.formulas and sheet.formulas[position.cell] in (None, "", "0"):
         # The formula's result was never saved: what was read is not what the school sees.
         missing = result.value is None and field.required
-        report("value-formula-uncached", severity="error" if missing else "warning",
-               found=result.value if result.value is not None else "", **where)
+        report(
+            "value-formula-uncached",
+            severity="error" if missing else "warning",
+            found=result.value if result.value is not None else "",
+            **where,
+        )
         return
     if result.value is None and field.required:
         report("value-missing", **where)
     if result.how:
-        report("value-normalised", found=text, expected=result.value, how="，".join(result.how),
-               how_en=", ".join(result.how_en), **where)
+        report(
+            "value-normalised",
+            found=text,
+            expected=result.value,
+            how="，".join(result.how),
+            how_en=", ".join(result.how_en),
+            **where,
+        )
 
 
 def _report_merged(report: _Findings, sheet: Sheet, first_data_row: int) -> None:
@@ -127,12 +144,21 @@ def _read_table(spec: Spec, sheet: Sheet, report: _Findings):
     rows: list[TableRow] = []
     bad_cells: set[tuple[str, int]] = set()
     data_rows = [(n, r) for n, r in enumerate(sheet.rows, start=1) if n > layout.header_row]
-    data_rows = [(n, r) for n, r in data_rows
-                 if any(r[c] is not None and r[c].strip() for c in layout.columns.values() if c < len(r))]
+    data_rows = [
+        (n, r)
+        for n, r in data_rows
+        if any(r[c] is not None and r[c].strip() for c in layout.columns.values() if c < len(r))
+    ]
     total = len(data_rows) + max(0, sheet.total_rows - len(sheet.rows))
     if len(data_rows) > table.max_rows:
-        report("table-too-many-rows", sheet=sheet.name, label=table.name, label_en=table.name_en,
-               found=total, expected=table.max_rows)
+        report(
+            "table-too-many-rows",
+            sheet=sheet.name,
+            label=table.name,
+            label_en=table.name_en,
+            found=total,
+            expected=table.max_rows,
+        )
         data_rows = data_rows[: table.max_rows]
     if not data_rows:
         report("table-empty", sheet=sheet.name, label=table.name, label_en=table.name_en)
@@ -169,8 +195,9 @@ def _read_narratives(spec: Spec, sheet: Sheet) -> dict[str, str]:
     return texts
 
 
-def _template_version(spec: Spec, book: Workbook, values: dict[str, CellValue],
-                      report: _Findings) -> str | None:
+def _template_version(
+    spec: Spec, book: Workbook, values: dict[str, CellValue], report: _Findings
+) -> str | None:
     """What the hidden template sheet says; warns on no template, an old one, or another year."""
     meta = book.sheets.get(META_SHEET)
     entries = {row[0]: row[1] for row in meta.rows if len(row) > 1 and row[0]} if meta else {}
@@ -184,8 +211,14 @@ def _template_version(spec: Spec, book: Workbook, values: dict[str, CellValue],
     made_for = (entries.get("year") or "").split(".")[0]
     if year is not None and made_for and made_for != str(year.value):
         sheet, _, cell = year.source.rpartition("!")
-        report("template-year-mismatch", sheet=sheet, cell=cell, indicator="year", found=made_for,
-               expected=year.value)
+        report(
+            "template-year-mismatch",
+            sheet=sheet,
+            cell=cell,
+            indicator="year",
+            found=made_for,
+            expected=year.value,
+        )
     return version
 
 
@@ -208,8 +241,9 @@ class _WorkbookCheck:
         try:
             self.book = read_workbook(path, limits)
         except UnreadableFile as exc:
-            self.report(exc.code, sheet=exc.sheet, found=exc.found, expected=exc.expected,
-                        reason=exc.reason)
+            self.report(
+                exc.code, sheet=exc.sheet, found=exc.found, expected=exc.expected, reason=exc.reason
+            )
             self.seconds = time.perf_counter() - started
             return
         if self.book.macros:
@@ -221,7 +255,8 @@ class _WorkbookCheck:
         self.values = _read_form(spec, self.sheets, self.report)
         if spec.specialties.sheet in self.sheets:
             self.rows, self.bad_cells, self.columns = _read_table(
-                spec, self.sheets[spec.specialties.sheet], self.report)
+                spec, self.sheets[spec.specialties.sheet], self.report
+            )
         self.seconds = time.perf_counter() - started
 
     @property
@@ -232,16 +267,29 @@ class _WorkbookCheck:
         cell = self.values.pop(failure.column)
         sheet_name, _, ref = cell.source.rpartition("!")
         field = self.spec.indicator_by_id[failure.column]
-        self.report(failure.code, sheet=sheet_name, cell=ref, indicator=field.id, found=cell.value,
-                    expected=_expected(field, failure.code), **_hints(field))
+        self.report(
+            failure.code,
+            sheet=sheet_name,
+            cell=ref,
+            indicator=field.id,
+            found=cell.value,
+            expected=_expected(field, failure.code),
+            **_hints(field),
+        )
 
     def table_failure(self, index: int, failure) -> None:
         row = self.rows[index]
         field = self.spec.specialties.column(failure.column)
-        self.report(failure.code, sheet=self.sheets[self.spec.specialties.sheet].name,
-                    cell=cell_ref(row.row, self.columns[field.id]), row=row.row,
-                    indicator=field.id, found=failure.found,
-                    expected=_expected(field, failure.code), **_hints(field))
+        self.report(
+            failure.code,
+            sheet=self.sheets[self.spec.specialties.sheet].name,
+            cell=cell_ref(row.row, self.columns[field.id]),
+            row=row.row,
+            indicator=field.id,
+            found=failure.found,
+            expected=_expected(field, failure.code),
+            **_hints(field),
+        )
         self.bad_cells.add((field.id, row.row))
 
     def finish(self, schema_seconds: float = 0.0) -> ValidationResult:
@@ -251,8 +299,14 @@ class _WorkbookCheck:
             return ValidationResult(self.file, tuple(self.report.items), None, self.seconds)
         spec, table, report = self.spec, self.spec.specialties, self.report
         if table.sheet in self.sheets:
-            check_specialties(table, self.rows, self.sheets[table.sheet].name, self.columns,
-                              self.bad_cells, report)
+            check_specialties(
+                table,
+                self.rows,
+                self.sheets[table.sheet].name,
+                self.columns,
+                self.bad_cells,
+                report,
+            )
             check_table_sums(spec, table, self.rows, self.values, self.bad_cells, report)
         check_rules(spec, self.values, report)
         check_plausibility(spec, self.values, report)
@@ -271,8 +325,9 @@ class _WorkbookCheck:
         return ValidationResult(self.file, tuple(report.items), submission, seconds)
 
 
-def validate_batch(paths: Iterable[str | Path], spec: Spec | None = None, *,
-                   limits: Limits | None = None) -> list[ValidationResult]:
+def validate_batch(
+    paths: Iterable[str | Path], spec: Spec | None = None, *, limits: Limits | None = None
+) -> list[ValidationResult]:
     """Validate several workbooks with one pandera pass over all of them; results in order."""
     spec = spec or load_spec()
     checks = [_WorkbookCheck(path, spec, limits) for path in paths]
@@ -289,8 +344,9 @@ def validate_batch(paths: Iterable[str | Path], spec: Spec | None = None, *,
     return [c.finish(share if c.book is not None else 0.0) for c in checks]
 
 
-def validate_workbook(path: str | Path, spec: Spec | None = None, *,
-                      limits: Limits | None = None) -> ValidationResult:
+def validate_workbook(
+    path: str | Path, spec: Spec | None = None, *, limits: Limits | None = None
+) -> ValidationResult:
     """Read one workbook and check it against the spec; never raises for bad input."""
     return validate_batch([path], spec, limits=limits)[0]
 
@@ -301,10 +357,15 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            expanded.extend(sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$")
-            ))
+            expanded.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in WORKBOOK_SUFFIXES
+                    and not p.name.startswith("~$")
+                )
+            )
         elif path.exists() or path.suffix:
             expanded.append(path)
         else:
@@ -312,14 +373,20 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return expanded
 
 
-def _batched(paths: list[Path], spec: Spec, limits: Limits | None,
-             batch_size: int) -> Iterator[ValidationResult]:
+def _batched(
+    paths: list[Path], spec: Spec, limits: Limits | None, batch_size: int
+) -> Iterator[ValidationResult]:
     for start in range(0, len(paths), batch_size):
-        yield from validate_batch(paths[start:start + batch_size], spec, limits=limits)
+        yield from validate_batch(paths[start : start + batch_size], spec, limits=limits)
 
 
-def validate_paths(paths: Iterable[str | Path], spec: Spec | None = None, *,
-                   limits: Limits | None = None, batch_size: int = 32) -> Iterator[ValidationResult]:
+def validate_paths(
+    paths: Iterable[str | Path],
+    spec: Spec | None = None,
+    *,
+    limits: Limits | None = None,
+    batch_size: int = 32,
+) -> Iterator[ValidationResult]:
     """validate_workbook over files and directories, one result a file, in order.
 
     A school and year met a second time in the run gets a duplicate-submission warning: on
@@ -338,7 +405,14 @@ def validate_paths(paths: Iterable[str | Path], spec: Spec | None = None, *,
             yield result
             continue
         where = submission.values["school_code"].source.rpartition("!")
-        duplicate = make_finding("duplicate-submission", result.file, sheet=where[0], cell=where[2],
-                                 indicator="school_code", found=key[0], expected=key[1],
-                                 other=seen[key])
+        duplicate = make_finding(
+            "duplicate-submission",
+            result.file,
+            sheet=where[0],
+            cell=where[2],
+            indicator="school_code",
+            found=key[0],
+            expected=key[1],
+            other=seen[key],
+        )
         yield dataclasses.replace(result, findings=(*result.findings, duplicate))

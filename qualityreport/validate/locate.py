@@ -119,18 +119,37 @@ def locate_form(sheet: Sheet, fields: tuple[Field, ...], report: Report) -> dict
         field, by_alias = index[label_key(text)]
         position = Position(sheet.name, row_number, col)
         if field.id in found:
-            report("label-duplicate", sheet=sheet.name, cell=cell_ref(row_number, FORM_LABEL_COL),
-                   indicator=field.id, label=field.name, label_en=field.name_en,
-                   found=text.strip(), other=found[field.id].cell)
+            report(
+                "label-duplicate",
+                sheet=sheet.name,
+                cell=cell_ref(row_number, FORM_LABEL_COL),
+                indicator=field.id,
+                label=field.name,
+                label_en=field.name_en,
+                found=text.strip(),
+                other=found[field.id].cell,
+            )
             continue
         if by_alias:
-            report("label-alias", sheet=sheet.name, cell=cell_ref(row_number, FORM_LABEL_COL),
-                   indicator=field.id, found=text.strip(), expected=field.name)
+            report(
+                "label-alias",
+                sheet=sheet.name,
+                cell=cell_ref(row_number, FORM_LABEL_COL),
+                indicator=field.id,
+                found=text.strip(),
+                expected=field.name,
+            )
         found[field.id] = position
     for field in fields:
         if field.id not in found:
-            report("label-missing", severity="error" if field.required else "warning",
-                   sheet=sheet.name, indicator=field.id, label=field.name, label_en=field.name_en)
+            report(
+                "label-missing",
+                severity="error" if field.required else "warning",
+                sheet=sheet.name,
+                indicator=field.id,
+                label=field.name,
+                label_en=field.name_en,
+            )
     return found
 
 
@@ -164,11 +183,22 @@ def locate_table(sheet: Sheet, fields: tuple[Field, ...], report: Report) -> Tab
             continue
         field, by_alias = match
         if by_alias:
-            report("header-alias", sheet=sheet.name, cell=cell, indicator=field.id,
-                   found=text.strip(), expected=field.name)
+            report(
+                "header-alias",
+                sheet=sheet.name,
+                cell=cell,
+                indicator=field.id,
+                found=text.strip(),
+                expected=field.name,
+            )
         columns[field.id] = col
     for field in fields:
         if field.id not in columns:
-            report("header-missing", severity="error" if field.required else "warning",
-                   sheet=sheet.name, indicator=field.id, expected=field.name)
+            report(
+                "header-missing",
+                severity="error" if field.required else "warning",
+                sheet=sheet.name,
+                indicator=field.id,
+                expected=field.name,
+            )
     return TableLayout(best_row, columns)

@@ -42,8 +42,10 @@ def build_schema(fields: tuple[Field, ...]):
     import polars as pl
 
     return pa.DataFrameSchema(
-        {f.id: pa.Column(getattr(pl, _DTYPES[f.type]), checks=_checks(f, pa), nullable=True)
-         for f in fields},
+        {
+            f.id: pa.Column(getattr(pl, _DTYPES[f.type]), checks=_checks(f, pa), nullable=True)
+            for f in fields
+        },
         strict=True,
     )
 
@@ -53,8 +55,9 @@ def frame_of(fields: tuple[Field, ...], rows: list[dict]):
     import polars as pl
 
     schema = {f.id: getattr(pl, _DTYPES[f.type]) for f in fields}
-    return pl.DataFrame([{f.id: row.get(f.id) for f in fields} for row in rows], schema=schema,
-                        orient="row")
+    return pl.DataFrame(
+        [{f.id: row.get(f.id) for f in fields} for row in rows], schema=schema, orient="row"
+    )
 
 
 def run_schema(fields: tuple[Field, ...], rows: list[dict]) -> list[Failure]:
@@ -69,7 +72,8 @@ def run_schema(fields: tuple[Field, ...], rows: list[dict]) -> list[Failure]:
         return [
             Failure(column, index, check, found)
             for found, column, check, index in errors.failure_cases.select(
-                "failure_case", "column", "check", "index").iter_rows()
+                "failure_case", "column", "check", "index"
+            ).iter_rows()
             if index is not None
         ]
     return []

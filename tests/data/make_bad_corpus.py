@@ -27,8 +27,14 @@ SPEC = load_spec()
 YEAR = 2024
 SPECIALTY_SHEET = "xl/worksheets/sheet7.xml"  # 专业设置: the template's seventh sheet
 BOMB_SHEET = "xl/worksheets/sheet2.xml"
-SPECIALTY_COUNTS = ("enrolled", "admitted", "graduates", "employed", "further_study",
-                    "employed_in_field")
+SPECIALTY_COUNTS = (
+    "enrolled",
+    "admitted",
+    "graduates",
+    "employed",
+    "further_study",
+    "employed_in_field",
+)
 HYPERLINK = '=HYPERLINK("http://evil","x")'
 DDE = "=cmd|' /C calc'!A0"
 
@@ -55,9 +61,14 @@ def _fix_timestamps(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
             if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-09-01T00:00:00Z", data)
-            archive.writestr(zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)), data,
-                             compress_type=zipfile.ZIP_DEFLATED)
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-09-01T00:00:00Z", data
+                )
+            archive.writestr(
+                zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 def set_text(book, sheet: str, cell: str, text: str) -> None:
@@ -66,18 +77,30 @@ def set_text(book, sheet: str, cell: str, text: str) -> None:
     book[sheet][cell].data_type = "s"
 
 
-def rewrite_zip(source: Path, target: Path, replace: dict[str, bytes] | None = None,
-                add: dict[str, bytes] | None = None) -> Path:
+def rewrite_zip(
+    source: Path,
+    target: Path,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+) -> Path:
     """A copy of a workbook's zip with some members replaced or added, deflated."""
     replace, add = replace or {}, add or {}
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
             data = replace.get(info.filename, old.read(info.filename))
-            new.writestr(zipfile.ZipInfo(info.filename, info.date_time), data,
-                         compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            new.writestr(
+                zipfile.ZipInfo(info.filename, info.date_time),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=9,
+            )
         for name, data in add.items():
-            new.writestr(zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)), data,
-                         compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            new.writestr(
+                zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=9,
+            )
     return target
 
 
@@ -89,20 +112,26 @@ def many_rows_workbook(path: Path, rows: int) -> Path:
     first = 1000
     extra = "".join(
         f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>710201</t></is></c><c r="D{n}"><v>1</v></c></row>'
-        for n in range(first, first + rows))
+        for n in range(first, first + rows)
+    )
     last = first + rows - 1
     head, _, tail = xml.partition("</sheetData>")
-    head = head.replace(head[head.find('<dimension ref="'):].split("/>", 1)[0],
-                        f'<dimension ref="A1:I{last}"', 1)
-    rewrite_zip(base, path, replace={SPECIALTY_SHEET: (head + extra + "</sheetData>" + tail).encode()})
+    head = head.replace(
+        head[head.find('<dimension ref="') :].split("/>", 1)[0], f'<dimension ref="A1:I{last}"', 1
+    )
+    rewrite_zip(
+        base, path, replace={SPECIALTY_SHEET: (head + extra + "</sheetData>" + tail).encode()}
+    )
     base.unlink()
     return path
 
 
 def _bomb_sheet(inflated: int) -> bytes:
     # Whitespace inside sheetData is valid XML that a streaming parser may buffer whole.
-    head = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
-            b'formats.org/spreadsheetml/2006/main"><sheetData>')
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+        b'formats.org/spreadsheetml/2006/main"><sheetData>'
+    )
     return head + b" " * inflated + b"</sheetData></worksheet>"
 
 
@@ -120,7 +149,7 @@ def zip_bomb(source: Path, target: Path, inflated: int, lie: bool) -> Path:
         central = data.find(b"PK\x01\x02")
         while central != -1:
             length = struct.unpack_from("<H", data, central + 28)[0]
-            if bytes(data[central + 46:central + 46 + length]) == name:
+            if bytes(data[central + 46 : central + 46 + length]) == name:
                 struct.pack_into("<I", data, central + 24, 1024)
                 break
             central = data.find(b"PK\x01\x02", central + 4)
@@ -135,9 +164,14 @@ _END, _FREE, _FAT_SECTOR, _NONE = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 
 def _dir_entry(name: str, kind: int, start: int, size: int, child=_NONE, right=_NONE) -> bytes:
     encoded = (name + "\0").encode("utf-16-le") if name else b""
-    return (encoded.ljust(64, b"\0") + struct.pack("<HBBIII", len(encoded), kind, 1, _NONE, right,
-                                                    child)
-            + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<IQ", start, size))
+    return (
+        encoded.ljust(64, b"\0")
+        + struct.pack("<HBBIII", len(encoded), kind, 1, _NONE, right, child)
+        + b"\0" * 16
+        + b"\0" * 4
+        + b"\0" * 16
+        + struct.pack("<IQ", start, size)
+    )
 
 
 def compound_file(streams: dict[str, bytes]) -> bytes:
@@ -171,10 +205,14 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     fat += [_FREE] * (fat_sectors * 128 - len(fat))
     body += struct.pack(f"<{len(fat)}I", *fat)
     difat = [fat_start + i for i in range(fat_sectors)] + [_FREE] * (109 - fat_sectors)
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
-              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-              + struct.pack("<IIIIIIIII", 0, fat_sectors, dir_start, 0, 4096, _END, 0, _END, 0)
-              + struct.pack("<109I", *difat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, fat_sectors, dir_start, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<109I", *difat)
+    )
     return header + body
 
 
@@ -201,7 +239,7 @@ def encrypted_xlsx() -> bytes:
         f'cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512" '
         f'saltValue="{b64(16)}" encryptedVerifierHashInput="{b64(16)}" '
         f'encryptedVerifierHashValue="{b64(64)}" encryptedKeyValue="{b64(32)}"/>'
-        '</keyEncryptor></keyEncryptors></encryption>'
+        "</keyEncryptor></keyEncryptors></encryption>"
     )
     info = struct.pack("<HHI", 4, 4, 0x40) + descriptor.encode()
     package = struct.pack("<Q", 6000) + bytes(rng.randrange(256) for _ in range(6016))
@@ -217,8 +255,11 @@ def _bof(kind: int) -> bytes:
 
 
 def _biff_string(text: str, length_bytes: int) -> bytes:
-    return struct.pack("<B" if length_bytes == 1 else "<H", len(text)) + b"\x01" + text.encode(
-        "utf-16-le")
+    return (
+        struct.pack("<B" if length_bytes == 1 else "<H", len(text))
+        + b"\x01"
+        + text.encode("utf-16-le")
+    )
 
 
 def xls_workbook(sheets: list[tuple[str, bool, list[list]]], password: bool = False) -> bytes:
@@ -234,12 +275,18 @@ def xls_workbook(sheets: list[tuple[str, bool, list[list]]], password: bool = Fa
                 if value is None:
                     continue
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    cells += _record(0x0204, struct.pack("<HHH", r, c, 0) + _biff_string(str(value), 2))
+                    cells += _record(
+                        0x0204, struct.pack("<HHH", r, c, 0) + _biff_string(str(value), 2)
+                    )
                 else:
                     cells += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
         width = max((len(r) for r in rows), default=0)
-        bodies.append(_bof(0x0010) + _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
-                      + cells + _record(0x000A))
+        bodies.append(
+            _bof(0x0010)
+            + _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+            + cells
+            + _record(0x000A)
+        )
     globals_head = _bof(0x0005)
     if password:
         # RC4 encryption header: type, version 1.1, salt, verifier and its hash
@@ -249,8 +296,9 @@ def xls_workbook(sheets: list[tuple[str, bool, list[list]]], password: bool = Fa
     offset = len(globals_head) + sheet_records_size + 4
     boundsheets = b""
     for (name, visible, _rows), body in zip(sheets, bodies, strict=True):
-        boundsheets += _record(0x0085, struct.pack("<IBB", offset, 0 if visible else 1, 0)
-                               + _biff_string(name, 1))
+        boundsheets += _record(
+            0x0085, struct.pack("<IBB", offset, 0 if visible else 1, 0) + _biff_string(name, 1)
+        )
         offset += len(body)
     stream = globals_head + boundsheets + _record(0x000A) + b"".join(bodies)
     return compound_file({"Workbook": stream})
@@ -261,8 +309,14 @@ def xls_from_xlsx(source: Path) -> list[tuple[str, bool, list[list]]]:
     from openpyxl import load_workbook
 
     book = load_workbook(source)
-    return [(ws.title, ws.sheet_state == "visible",
-             [[cell.value for cell in row] for row in ws.iter_rows()]) for ws in book.worksheets]
+    return [
+        (
+            ws.title,
+            ws.sheet_state == "visible",
+            [[cell.value for cell in row] for row in ws.iter_rows()],
+        )
+        for ws in book.worksheets
+    ]
 
 
 # ---- the corpus --------------------------------------------------------------------------------
@@ -286,19 +340,30 @@ def make(target: Path = BAD) -> list[Path]:
         return target / name
 
     out("empty.xlsx").write_bytes(b"")
-    out("corrupt-zip.xlsx").write_bytes(b"PK\x03\x04" + bytes(random.Random(1).randrange(256)
-                                                             for _ in range(4000)))
+    out("corrupt-zip.xlsx").write_bytes(
+        b"PK\x03\x04" + bytes(random.Random(1).randrange(256) for _ in range(4000))
+    )
     out("truncated.xlsx").write_bytes(data[: len(data) // 2])
-    out("csv-renamed.xlsx").write_text("学校标识码,学校名称\n4205000001,宜昌市三峡中等专业学校\n",
-                                       encoding="utf-8")
+    out("csv-renamed.xlsx").write_text(
+        "学校标识码,学校名称\n4205000001,宜昌市三峡中等专业学校\n", encoding="utf-8"
+    )
     zip_bomb(base, out("zip-bomb.xlsx"), 310 * 1024 * 1024, lie=False)
     zip_bomb(base, out("zip-bomb-lying-sizes.xlsx"), 310 * 1024 * 1024, lie=True)
     out("password-protected.xlsx").write_bytes(encrypted_xlsx())
     sheets = xls_from_xlsx(base)
     out("old-format.xls").write_bytes(xls_workbook(sheets))
     out("password-protected.xls").write_bytes(xls_workbook(sheets, password=True))
-    rewrite_zip(base, out("macros.xlsm"), add={"xl/vbaProject.bin": compound_file(
-        {"dir": b"Attribute VB_Name = \"Module1\"\r\nSub AutoOpen()\r\nShell \"calc\"\r\nEnd Sub\r\n"})})
+    rewrite_zip(
+        base,
+        out("macros.xlsm"),
+        add={
+            "xl/vbaProject.bin": compound_file(
+                {
+                    "dir": b'Attribute VB_Name = "Module1"\r\nSub AutoOpen()\r\nShell "calc"\r\nEnd Sub\r\n'
+                }
+            )
+        },
+    )
 
     def edit(name: str, change, **kwargs) -> None:
         valid_workbook(out(name), edit=change, **kwargs)
@@ -306,6 +371,7 @@ def make(target: Path = BAD) -> list[Path]:
     def formulas(book):
         book["师资队伍"]["C4"] = "=C5+C6"
         book["基本信息"]["C4"] = HYPERLINK  # a live formula, with no cached value
+
     edit("formulas-uncached.xlsx", formulas)
 
     def injection(book):
@@ -313,42 +379,82 @@ def make(target: Path = BAD) -> list[Path]:
         set_text(book, "基本信息", "C5", DDE)
         set_text(book, "办学条件", "C6", DDE)
         set_text(book, "文字部分", "B3", "@SUM(1+1)*cmd|' /C calc'!A0")
+
     edit("formula-strings.xlsx", injection)
-    edit("nan-inf-huge.xlsx", None, values={"books": "NaN", "graduates": "inf",
-                                            "students_enrolled": "1e308", "campus_area": 1e300,
-                                            "awards_city": "-Infinity"})
-    edit("negative-and-fractional-counts.xlsx", None,
-         values={"awards_city": -3, "teachers_full_time": 150.5, "books": "-1"},
-         specialties=_specialties(enrolled=-5, admitted=600.5))
-    edit("zero-professional-teachers.xlsx", None,
-         values={"teachers_professional": 0, "teachers_dual_qualified": 0, "teachers_general": 150,
-                 "students_enrolled": 0, "graduates": 0, "graduates_employed": 0,
-                 "graduates_further_study": 0, "graduates_employed_in_field": 0,
-                 "students_admitted": 0, "students_dropped": 0, "students_certified": 0,
-                 "apprenticeship_students": 0},
-         specialties=[{**r, **dict.fromkeys(SPECIALTY_COUNTS, 0)} for r in VALID_SPECIALTIES])
+    edit(
+        "nan-inf-huge.xlsx",
+        None,
+        values={
+            "books": "NaN",
+            "graduates": "inf",
+            "students_enrolled": "1e308",
+            "campus_area": 1e300,
+            "awards_city": "-Infinity",
+        },
+    )
+    edit(
+        "negative-and-fractional-counts.xlsx",
+        None,
+        values={"awards_city": -3, "teachers_full_time": 150.5, "books": "-1"},
+        specialties=_specialties(enrolled=-5, admitted=600.5),
+    )
+    edit(
+        "zero-professional-teachers.xlsx",
+        None,
+        values={
+            "teachers_professional": 0,
+            "teachers_dual_qualified": 0,
+            "teachers_general": 150,
+            "students_enrolled": 0,
+            "graduates": 0,
+            "graduates_employed": 0,
+            "graduates_further_study": 0,
+            "graduates_employed_in_field": 0,
+            "students_admitted": 0,
+            "students_dropped": 0,
+            "students_certified": 0,
+            "apprenticeship_students": 0,
+        },
+        specialties=[{**r, **dict.fromkeys(SPECIALTY_COUNTS, 0)} for r in VALID_SPECIALTIES],
+    )
     edit("duplicate-school-a.xlsx", None)
     edit("duplicate-school-b.xlsx", None, values={"books": 120000})
-    edit("another-schools-code.xlsx", None, values={"school_name": "宜昌市机电工程学校",
-                                                    "county": "伍家岗区"})
+    edit(
+        "another-schools-code.xlsx",
+        None,
+        values={"school_name": "宜昌市机电工程学校", "county": "伍家岗区"},
+    )
 
     def dates(book):
         book["办学条件"]["C6"] = datetime(2024, 3, 1)
         book["师资队伍"]["C4"] = datetime(2024, 9, 1, 8, 30)
+
     edit("dates-in-number-cells.xlsx", dates)
 
     def hidden(book):
         book["师资队伍"].sheet_state = "hidden"
         book.create_sheet("草稿").sheet_state = "veryHidden"
+
     edit("hidden-sheets.xlsx", hidden)
-    edit("very-long-strings.xlsx", None, values={"school_name": "宜" * 100_000},
-         narratives={n.id: "本年度" * 33_334 for n in SPEC.narratives})
+    edit(
+        "very-long-strings.xlsx",
+        None,
+        values={"school_name": "宜" * 100_000},
+        narratives={n.id: "本年度" * 33_334 for n in SPEC.narratives},
+    )
 
     def rtl_sheet(book):
         book.create_sheet("\u202ecod.exe")
-    edit("control-characters-and-rtl.xlsx", rtl_sheet,
-         values={"school_name": "宜昌市\u202e三峡\u200b中等专业学校\x07", "county": "西陵\u2066区\u2069",
-                 "students_enrolled": "\u200f3000"})
+
+    edit(
+        "control-characters-and-rtl.xlsx",
+        rtl_sheet,
+        values={
+            "school_name": "宜昌市\u202e三峡\u200b中等专业学校\x07",
+            "county": "西陵\u2066区\u2069",
+            "students_enrolled": "\u200f3000",
+        },
+    )
     base.unlink()
     return made
 

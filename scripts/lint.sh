@@ -1,0 +1,7 @@
+#!/bin/sh
+# The lint CI runs and `make lint` runs: ruff's linter and its formatter check, on the same paths.
+set -eu
+cd "$(dirname "$0")/.."
+PATHS="qualityreport tests bench examples"
+.venv/bin/ruff check $PATHS
+.venv/bin/ruff format --check $PATHS

@@ -15,19 +15,23 @@ import argparse
 import json
 import platform
 import random
+import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The synthetic submissions are a test helper, not part of the installed package.
+sys.path.insert(0, str(ROOT / "tests"))
 FIRST_YEAR = 2023
 
 
 def run_size(spec, sets, schools: int, years: int, folder: Path) -> dict:
     from qualityreport.check import check
     from qualityreport.store import ingest, open_store
-    from qualityreport.store.synthetic import random_result
+
+    from synthetic import random_result
 
     rng = random.Random(schools)
     started = time.perf_counter()

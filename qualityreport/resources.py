@@ -1,28 +1,29 @@
-"""Where the shipped specs, templates and data live, in a checkout and in an installed package."""
+"""Where the shipped specs, templates, examples and data are: package resources, wherever installed.
 
+specs/, templates/ and examples/ sit at the top of the source tree and are mapped into the package
+as qualityreport.specs, qualityreport.templates and qualityreport.examples (pyproject.toml's
+package-dir), so a checkout, an editable install and a wheel all find them the same way.
+"""
+
+from importlib.resources import files
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
 
-
-def _shipped(name: str) -> Path:
-    # In a checkout the folders sit beside the package (and are linked into it);
-    # an installed wheel carries copies inside the package.
-    inside = _PACKAGE / name
-    return inside if inside.exists() else _PACKAGE.parent / name
+def _package_dir(package: str) -> Path:
+    return Path(str(files(package)))
 
 
 def specs_dir() -> Path:
-    return _shipped("specs")
+    return _package_dir("qualityreport.specs")
 
 
 def templates_dir() -> Path:
-    return _shipped("templates")
-
-
-def catalog_path() -> Path:
-    return _PACKAGE / "data" / "vocational-specialty-catalog-2021.csv"
+    return _package_dir("qualityreport.templates")
 
 
 def examples_dir() -> Path:
-    return _shipped("examples")
+    return _package_dir("qualityreport.examples")
+
+
+def catalog_path() -> Path:
+    return _package_dir("qualityreport") / "data" / "vocational-specialty-catalog-2021.csv"

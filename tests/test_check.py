@@ -13,8 +13,9 @@ from qualityreport.cli import cli
 from qualityreport.errors import SpecError
 from qualityreport.spec import load_spec
 from qualityreport.store import ExpectedSchool, ingest, open_store
-from qualityreport.store.synthetic import BASELINE_SPECIALTIES, make_result
 from qualityreport.targets import load_target_set, load_target_sets, resolve_parameter
+
+from synthetic import BASELINE_SPECIALTIES, make_result
 
 SANXIA, ZIGUI, SHANGWU, JIDIAN = "4142050101", "4142052701", "4142050610", "4142050509"
 NAMES = {

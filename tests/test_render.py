@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
-from render_fixture_db import build_fixture_db
 
 from qualityreport.cli import cli
 from qualityreport.errors import RenderError
@@ -16,6 +15,8 @@ from qualityreport.render import render_city_report, render_school_report
 from qualityreport.render.fetcher import SafeFetcher
 from qualityreport.render.report_data import load_city_report_data, load_school_report_data
 from qualityreport.resources import templates_dir
+
+from render_fixture_db import build_fixture_db
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 YEAR = 2024

@@ -26,7 +26,8 @@ from qualityreport.store import (
     query,
     status,
 )
-from qualityreport.store.synthetic import make_result
+
+from synthetic import make_result
 
 ingest_module = importlib.import_module("qualityreport.store.ingest")
 

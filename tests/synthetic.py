@@ -1,4 +1,4 @@
-"""Build submissions in memory, without workbooks: for tests, benchmarks and demonstrations."""
+"""Build submissions in memory, without workbooks: a helper for tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import hashlib
 import random
 from typing import Any
 
-from ..findings import Finding
-from ..records import CellValue, Submission, TableRow, ValidationResult
-from ..spec import Spec
+from qualityreport.findings import Finding
+from qualityreport.records import CellValue, Submission, TableRow, ValidationResult
+from qualityreport.spec import Spec
 
 # A school that meets every national minimum standard, to be varied by overrides.
 BASELINE: dict[str, Any] = {

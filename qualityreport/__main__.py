@@ -1,0 +1,5 @@
+"""`python -m qualityreport`: the command line."""
+
+from .cli import main
+
+main()

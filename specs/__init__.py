@@ -1,0 +1,1 @@
+"""The shipped specs (indicators, rules, target sets): installed as qualityreport.specs."""

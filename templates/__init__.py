@@ -1,0 +1,1 @@
+"""The shipped report and findings templates: installed as qualityreport.templates."""

@@ -17,7 +17,7 @@ VALUE_TYPES = ("integer", "number", "string")
 SHEET_LAYOUTS = ("form", "table", "narrative")
 RULE_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
 SEVERITIES = ("error", "warning")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+SNAKE_CASE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class Spec:
         return self.tables[0]
 
 
-class _Reader:
+class YamlReader:
     """Typed access to a YAML mapping that reports the file and key path of what is wrong."""
 
     def __init__(self, path: Path, data: Any, key: str = ""):
@@ -155,13 +155,13 @@ class _Reader:
     def fail(self, problem: str, key: str | None = None):
         raise SpecError(self.path, self.key if key is None else key, problem)
 
-    def _at(self, name: str) -> str:
+    def at(self, name: str) -> str:
         return f"{self.key}.{name}" if self.key else name
 
     def get(self, name: str, kind: type | tuple, default: Any = ..., choices=None) -> Any:
         if name not in self.data or self.data[name] is None:
             if default is ...:
-                self.fail("is required", self._at(name))
+                self.fail("is required", self.at(name))
             return default
         value = self.data[name]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -175,28 +175,28 @@ class _Reader:
                 list: "a list",
                 dict: "a mapping",
             }
-            self.fail(f"must be {expected.get(kind, kind)}", self._at(name))
+            self.fail(f"must be {expected.get(kind, kind)}", self.at(name))
         if choices is not None and value not in choices:
-            self.fail(f"must be one of {', '.join(choices)}", self._at(name))
+            self.fail(f"must be one of {', '.join(choices)}", self.at(name))
         return value
 
-    def items(self, name: str) -> list[_Reader]:
+    def items(self, name: str) -> list[YamlReader]:
         values = self.get(name, list, default=[])
-        return [_Reader(self.path, v, f"{self._at(name)}[{i}]") for i, v in enumerate(values)]
+        return [YamlReader(self.path, v, f"{self.at(name)}[{i}]") for i, v in enumerate(values)]
 
-    def child(self, name: str) -> _Reader | None:
+    def child(self, name: str) -> YamlReader | None:
         if self.data.get(name) is None:
             return None
-        return _Reader(self.path, self.data[name], self._at(name))
+        return YamlReader(self.path, self.data[name], self.at(name))
 
     def ident(self, name: str = "id") -> str:
         value = self.get(name, str)
-        if not _ID.match(value):
-            self.fail("must be snake_case letters, digits and underscores", self._at(name))
+        if not SNAKE_CASE_ID.match(value):
+            self.fail("must be snake_case letters, digits and underscores", self.at(name))
         return value
 
 
-def _read_yaml(path: Path, kind: str) -> _Reader:
+def read_yaml_file(path: Path, kind: str) -> YamlReader:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -209,12 +209,12 @@ def _read_yaml(path: Path, kind: str) -> _Reader:
         raise SpecError(
             path, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
         ) from None
-    reader = _Reader(path, data)
+    reader = YamlReader(path, data)
     reader.get("kind", str, choices=(kind,))
     return reader
 
 
-def _field(r: _Reader, *, with_sheet: bool) -> Field:
+def _field(r: YamlReader, *, with_sheet: bool) -> Field:
     value_type = r.get("type", str, choices=VALUE_TYPES)
     isin = tuple(str(v) for v in r.get("isin", list, default=[]))
     pattern = r.get("str_matches", str, default=None)
@@ -222,13 +222,13 @@ def _field(r: _Reader, *, with_sheet: bool) -> Field:
         try:
             re.compile(pattern)
         except re.error as exc:
-            r.fail(f"is not a valid regular expression ({exc})", r._at("str_matches"))
+            r.fail(f"is not a valid regular expression ({exc})", r.at("str_matches"))
     length = r.child("str_length")
     plausible = r.child("plausible")
     ge = r.get("ge", float, default=None)
     le = r.get("le", float, default=None)
     if ge is not None and le is not None and ge > le:
-        r.fail("ge must not be greater than le", r._at("le"))
+        r.fail("ge must not be greater than le", r.at("le"))
     return Field(
         id=r.ident(),
         name=r.get("name", str),
@@ -251,11 +251,11 @@ def _field(r: _Reader, *, with_sheet: bool) -> Field:
     )
 
 
-def _terms(r: _Reader, name: str) -> tuple[str, ...]:
+def _terms(r: YamlReader, name: str) -> tuple[str, ...]:
     text = r.get(name, str)
     terms = tuple(t.strip() for t in text.split("+"))
-    if not all(_ID.match(t) for t in terms):
-        r.fail("must be an indicator id or a sum of them (a + b)", r._at(name))
+    if not all(SNAKE_CASE_ID.match(t) for t in terms):
+        r.fail("must be an indicator id or a sum of them (a + b)", r.at(name))
     return terms
 
 
@@ -299,7 +299,7 @@ def load_spec(directory: str | Path | None = None) -> Spec:
     """Read indicators.yaml and rules.yaml from a specs directory (the shipped one by default)."""
     directory = Path(directory) if directory else specs_dir()
     path = directory / "indicators.yaml"
-    root = _read_yaml(path, "qualityreport/indicators")
+    root = read_yaml_file(path, "qualityreport/indicators")
     parts = {
         "sheets": tuple(
             Sheet(
@@ -348,10 +348,10 @@ def load_spec(directory: str | Path | None = None) -> Spec:
     if not parts["tables"]:
         root.fail("needs at least one table (the specialties)", "tables")
     rules_path = directory / "rules.yaml"
-    rules_root = _read_yaml(rules_path, "qualityreport/rules")
+    rules_root = read_yaml_file(rules_path, "qualityreport/rules")
     rules = []
     for r in rules_root.items("rules"):
-        message = r.child("message") or r.fail("is required", r._at("message"))
+        message = r.child("message") or r.fail("is required", r.at("message"))
         rules.append(
             Rule(
                 id=r.get("id", str),

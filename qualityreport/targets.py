@@ -11,7 +11,7 @@ import yaml
 
 from .errors import InputError, SpecError
 from .resources import specs_dir
-from .spec import _ID, _read_yaml, _Reader
+from .spec import SNAKE_CASE_ID, YamlReader, read_yaml_file
 
 COMPARISONS = ("gt", "ge", "lt", "le", "eq", "between")
 SCOPES = ("school", "specialty", "city")
@@ -20,7 +20,7 @@ BUILTIN_PARAMETERS = ("year",)
 # Views each scope's expressions are evaluated over.
 SCOPE_VIEWS = {"school": "school_year", "specialty": "specialty_year", "city": "city_year"}
 _SET_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_PARAM_USE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+PARAMETER_USE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Target:
         """Every parameter the target needs, in SQL ($name) or as a bound."""
         used = set()
         for text in (self.expression, self.where, self.query):
-            used |= set(_PARAM_USE.findall(text or ""))
+            used |= set(PARAMETER_USE.findall(text or ""))
         if self.threshold:
             used |= self.threshold.parameters()
         if isinstance(self.tolerance, ParamRef):
@@ -118,7 +118,7 @@ class TargetSet:
         return next(t for t in self.targets if t.id == target_id)
 
 
-def _bound(r: _Reader, key: str, value: Any, params: set[str]) -> Bound:
+def _bound(r: YamlReader, key: str, value: Any, params: set[str]) -> Bound:
     if isinstance(value, dict) and set(value) == {"param"}:
         name = value["param"]
         if name not in params:
@@ -129,13 +129,13 @@ def _bound(r: _Reader, key: str, value: Any, params: set[str]) -> Bound:
     return float(value)
 
 
-def _threshold(r: _Reader, params: set[str]) -> Threshold | None:
+def _threshold(r: YamlReader, params: set[str]) -> Threshold | None:
     if r.data.get("threshold") is None:
         return None
-    key, value = r._at("threshold"), r.data["threshold"]
+    key, value = r.at("threshold"), r.data["threshold"]
     if isinstance(value, dict) and "by" in value:
         by = value["by"]
-        if not isinstance(by, str) or not _ID.match(by):
+        if not isinstance(by, str) or not SNAKE_CASE_ID.match(by):
             r.fail("must be a column name", f"{key}.by")
         values = value.get("values")
         if not isinstance(values, dict) or not values:
@@ -151,7 +151,7 @@ def _threshold(r: _Reader, params: set[str]) -> Threshold | None:
     return Threshold(_bound(r, key, value, params))
 
 
-def _target(r: _Reader, params: set[str]) -> Target:
+def _target(r: YamlReader, params: set[str]) -> Target:
     kinds = [k for k in ("expression", "query", "all_of", "share_of") if r.data.get(k) is not None]
     if len(kinds) != 1:
         r.fail("needs exactly one of expression, query, all_of or share_of")
@@ -159,24 +159,24 @@ def _target(r: _Reader, params: set[str]) -> Target:
     scope = r.get("scope", str, choices=SCOPES)
     if kind == "all_of" and scope != "school" or kind == "share_of" and scope != "city":
         r.fail(
-            f"{kind} targets need scope {'school' if kind == 'all_of' else 'city'}", r._at("scope")
+            f"{kind} targets need scope {'school' if kind == 'all_of' else 'city'}", r.at("scope")
         )
     comparison = r.get("comparison", str, default=None, choices=COMPARISONS)
     threshold = _threshold(r, params)
     if kind != "query" and (comparison is None or threshold is None):
-        r.fail("is required", r._at("comparison" if comparison is None else "threshold"))
+        r.fail("is required", r.at("comparison" if comparison is None else "threshold"))
     tolerance = None
     if comparison == "between":
         if r.data.get("tolerance") is None:
-            r.fail("is required for comparison between", r._at("tolerance"))
-        tolerance = _bound(r, r._at("tolerance"), r.data["tolerance"], params)
+            r.fail("is required for comparison between", r.at("tolerance"))
+        tolerance = _bound(r, r.at("tolerance"), r.data["tolerance"], params)
     applies = r.data.get("applies_to", "all")
     if applies == "all":
         applies_to: tuple[str, ...] = ()
     elif isinstance(applies, list) and applies and all(isinstance(a, str | int) for a in applies):
         applies_to = tuple(str(a) for a in applies)
     else:
-        r.fail("must be all or a list of school codes or names", r._at("applies_to"))
+        r.fail("must be all or a list of school codes or names", r.at("applies_to"))
     required = r.get("required", bool, default=True)
     target = Target(
         id=r.ident(),
@@ -203,7 +203,7 @@ def _target(r: _Reader, params: set[str]) -> Target:
     for name in sorted(target.parameters() - params - set(BUILTIN_PARAMETERS)):
         r.fail(
             f"uses unknown parameter '${name}' (declare it under parameters)",
-            r._at(kind if kind in ("expression", "query") else "where"),
+            r.at(kind if kind in ("expression", "query") else "where"),
         )
     return target
 
@@ -222,7 +222,7 @@ def _parameter(name: str, value: Any) -> Parameter:
 def load_target_set(path: str | Path) -> TargetSet:
     """Read one target-set YAML file."""
     path = Path(path)
-    root = _read_yaml(path, "qualityreport/targets")
+    root = read_yaml_file(path, "qualityreport/targets")
     set_id = root.get("id", str)
     if not _SET_ID.match(set_id):
         root.fail("must be lower-case words joined by hyphens", "id")
@@ -234,7 +234,7 @@ def load_target_set(path: str | Path) -> TargetSet:
     }
     raw_params = root.get("parameters", dict, default={})
     for name in raw_params:
-        if not isinstance(name, str) or not _ID.match(name):
+        if not isinstance(name, str) or not SNAKE_CASE_ID.match(name):
             root.fail("must be snake_case", f"parameters.{name}")
     parameters = tuple(_parameter(k, v) for k, v in raw_params.items())
     names = {p.id for p in parameters}
@@ -298,7 +298,7 @@ def load_parameters(path: str | Path) -> dict[str, Any]:
 def parse_param(text: str) -> tuple[str, Any]:
     """`name=value` from the command line; the value is read as YAML (numbers stay numbers)."""
     name, sep, value = text.partition("=")
-    if not sep or not _ID.match(name.strip()):
+    if not sep or not SNAKE_CASE_ID.match(name.strip()):
         raise InputError(f"参数格式应为 名称=值 / --param must be name=value: {text}")
     try:
         return name.strip(), yaml.safe_load(value)

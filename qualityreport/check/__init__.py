@@ -13,7 +13,7 @@ from ..errors import StoreError
 from ..store import Store, latest_year, schools_expected
 from ..store.queries import ExpectedSchool
 from ..targets import TargetSet
-from .evaluate import _Run
+from .evaluate import TargetRun
 from .results import REASONS, RESULT_COLUMNS, CheckReport, TargetResult, TargetSummary, compare
 
 __all__ = ["REASONS", "CheckReport", "TargetResult", "TargetSummary", "check", "compare"]
@@ -122,7 +122,9 @@ def check(
     given = tuple(expected_schools) if expected_schools is not None else None
     expected = schools_expected(store, year, given)
     _expected_table(store, expected)
-    run = _Run(store, year, dict(parameters or {}), expected, sets={s.id: s for s in target_sets})
+    run = TargetRun(
+        store, year, dict(parameters or {}), expected, sets={s.id: s for s in target_sets}
+    )
     results: list[TargetResult] = []
     for target_set in target_sets:
         for target in target_set.targets:

@@ -13,7 +13,7 @@ from ..errors import SpecError
 from ..store import Store
 from ..store.queries import ExpectedSchool
 from ..targets import (
-    _PARAM_USE,
+    PARAMETER_USE,
     SCOPE_VIEWS,
     ParamRef,
     Target,
@@ -37,7 +37,9 @@ class _Row:
 
 
 @dataclass
-class _Run:
+class TargetRun:
+    """One check of one year: parameters, expected schools, and the verdicts found so far."""
+
     store: Store
     year: int
     overrides: dict[str, Any]
@@ -74,7 +76,7 @@ class _Run:
         self, target_set: TargetSet, target: Target, text: str
     ) -> tuple[list[str], list[tuple]]:
         values = self.parameters(target_set)
-        params = {name: values.get(name) for name in set(_PARAM_USE.findall(text))}
+        params = {name: values.get(name) for name in set(PARAMETER_USE.findall(text))}
         try:
             cursor = self.store.con.execute(text, params or None)
             columns = [d[0] for d in cursor.description]
@@ -276,7 +278,7 @@ class _Run:
     @staticmethod
     def sql_parameters(target: Target) -> set[str]:
         return set(
-            _PARAM_USE.findall(
+            PARAMETER_USE.findall(
                 " ".join(filter(None, (target.expression, target.where, target.query)))
             )
         )

@@ -39,14 +39,20 @@ RELATIONS = (
 
 def build_store(db: Path) -> None:
     from qualityreport.check import check
+    from qualityreport.city import load_city_config
     from qualityreport.spec import load_spec
-    from qualityreport.store import ingest, load_school_list, open_store, register_expected_schools
-    from qualityreport.targets import load_parameters, load_target_sets
+    from qualityreport.store import (
+        expected_from_city,
+        ingest,
+        open_store,
+        register_expected_schools,
+    )
+    from qualityreport.targets import load_target_sets
     from qualityreport.validate import validate_paths
 
     spec = load_spec()
-    parameters = EXAMPLES / "city-parameters.yaml"
-    schools = load_school_list(parameters)
+    city = load_city_config(EXAMPLES / "city.yaml")
+    schools = expected_from_city(city)
     with open_store(db, spec) as store:
         register_expected_schools(store, schools)
         ingest(store, validate_paths([EXAMPLES / "city"], spec))
@@ -55,7 +61,7 @@ def build_store(db: Path) -> None:
                 store,
                 load_target_sets(),
                 year,
-                load_parameters(parameters),
+                city.parameters,
                 expected_schools=schools,
             )
 

@@ -1,4 +1,4 @@
-"""Build the example city: 12 schools × 3 years of workbooks, flawed copies, and city parameters.
+"""Build the example city: 12 schools × 3 years of workbooks, flawed copies, and its configuration.
 
 Run `python examples/generate.py [OUT_DIR]` (default: this folder). The output is deterministic:
 every random choice comes from a generator seeded by the school code, and the workbooks carry
@@ -550,28 +550,61 @@ def write_city(out_dir: Path, spec: Spec, city: dict[tuple[str, int], SchoolData
             write_workbook(path, spec, year, city[profile.code, year])
 
 
-def write_parameters(out_dir: Path, spec: Spec, city: dict[tuple[str, int], SchoolData]):
+# The city's counties in administrative order (宜昌市行政区划), which tables and charts follow.
+COUNTIES = (
+    "西陵区", "伍家岗区", "点军区", "猇亭区", "夷陵区", "宜都市", "当阳市", "枝江市", "远安县",
+    "兴山县", "秭归县", "长阳土家族自治县", "五峰土家族自治县",
+)
+# The names the city's own documents use for a school (宜昌's task table heads its columns so).
+ALIASES = {
+    "4142050101": ["三峡中专"],
+    "4142050509": ["机电"],
+    "4142058105": ["宜都"],
+    "4142058304": ["枝江"],
+    "4142058203": ["当阳"],
+    "4142052506": ["远安"],
+    "4142052607": ["兴山"],
+    "4142052701": ["秭归"],
+    "4142052802": ["长阳"],
+    "4142052908": ["五峰"],
+}
+
+
+def write_city_config(out_dir: Path, city: dict[tuple[str, int], SchoolData]):
     admitted = {
         year: sum(city[p.code, year].values["students_admitted"] for p in SCHOOLS) for year in YEARS
     }
-    parameters = {
-        "kind": "qualityreport/parameters",
-        "version": spec.version,
-        "city": CITY,
-        "general_high_school_admissions": {
-            year: int(round(admitted[year] / GENERAL_VOCATIONAL_RATIO[year], -1)) for year in YEARS
+    config = {
+        "kind": "qualityreport/city",
+        "version": "1",
+        "name": CITY,
+        "name_en": "Yichang",
+        "issuer": "宜昌市教育局",
+        "publication": f"{YEARS[-1] + 1}-03",
+        "counties": list(COUNTIES),
+        "schools": [
+            {"code": p.code, "name": p.name, "county": p.county}
+            | ({"aliases": ALIASES[p.code]} if p.code in ALIASES else {})
+            for p in sorted(SCHOOLS, key=lambda p: (COUNTIES.index(p.county), p.code))
+        ],
+        "target_sets": ["national-standards", "yichang"],
+        "parameters": {
+            "general_high_school_admissions": {
+                year: int(round(admitted[year] / GENERAL_VOCATIONAL_RATIO[year], -1))
+                for year in YEARS
+            },
+            "provincial_funding_standard": PROVINCIAL_FUNDING_STANDARD,
         },
-        "provincial_funding_standard": PROVINCIAL_FUNDING_STANDARD,
-        "schools": [{"code": p.code, "name": p.name, "county": p.county} for p in SCHOOLS],
     }
     header = (
-        f"# Parameters of the example city {CITY}: inputs to the target sets, not indicators.\n"
-        "# general_high_school_admissions: 普通高中招生数 per year (人), the denominator of 普职比.\n"
-        "# provincial_funding_standard: 省定中职生均财政拨款标准 (元).\n"
+        f"# The example city {CITY}: who it is, its counties and schools, the target sets that are\n"
+        "# its own (reports print only these and the national standards), and its parameters:\n"
+        "# general_high_school_admissions, 普通高中招生数 per year (人), the denominator of 普职比;\n"
+        "# provincial_funding_standard, 省定中职生均财政拨款标准 (元).\n"
         "# Written by examples/generate.py.\n"
     )
-    text = yaml.safe_dump(parameters, allow_unicode=True, sort_keys=False)
-    (out_dir / "city-parameters.yaml").write_text(header + text, encoding="utf-8")
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    (out_dir / "city.yaml").write_text(header + text, encoding="utf-8")
 
 
 # ---- flawed copies --------------------------------------------------------------------------
@@ -738,7 +771,7 @@ def generate(out_dir: Path) -> None:
     spec = load_spec()
     city = build_city(secondary_catalog())
     write_city(out_dir, spec, city)
-    write_parameters(out_dir, spec, city)
+    write_city_config(out_dir, city)
     write_mistakes(out_dir, spec, city)
 
 
@@ -749,7 +782,7 @@ def main(argv: list[str] | None = None) -> None:
         nargs="?",
         type=Path,
         default=HERE,
-        help="folder to write city/, mistakes/ and city-parameters.yaml into",
+        help="folder to write city/, mistakes/ and city.yaml into",
     )
     args = parser.parse_args(argv)
     generate(args.out_dir)

@@ -41,7 +41,7 @@ class DemoResult:
 
 
 def copy_examples(directory: Path) -> Path:
-    """Copy the example city (workbooks, planted mistakes, parameters) into directory/examples."""
+    """Copy the example city (workbooks, planted mistakes, configuration) into directory/examples."""
     source = examples_dir()
     if not (source / "city").is_dir():
         raise InputError(f"找不到示例数据 / example data not found: {source}")
@@ -61,10 +61,11 @@ def run_demo(
 ) -> DemoResult:
     """Run every stage on a fresh copy of examples/ inside directory; returns what was made."""
     from .check import check
+    from .city import load_city_config
     from .render.pdf import render_city_report, render_school_reports
     from .spec import load_spec
-    from .store import ingest, load_school_list, open_store, register_expected_schools
-    from .targets import load_parameters, load_target_sets
+    from .store import expected_from_city, ingest, open_store, register_expected_schools
+    from .targets import load_target_sets
     from .template import write_workbook
     from .validate import validate_paths
 
@@ -72,7 +73,7 @@ def run_demo(
     directory.mkdir(parents=True, exist_ok=True)
     spec = load_spec()
     examples = copy_examples(directory)
-    parameters_file = examples / "city-parameters.yaml"
+    city = load_city_config(examples / "city.yaml")
     submissions = tuple(validate_paths([examples / "city"], spec))
     year = max(r.submission.year for r in submissions if r.submission and r.submission.year)
 
@@ -85,22 +86,26 @@ def run_demo(
     database = directory / "city.duckdb"
     if database.exists():
         database.unlink()
-    schools = load_school_list(parameters_file)
-    parameters = load_parameters(parameters_file)
+    schools = expected_from_city(city)
     with open_store(database, spec) as store:
         register_expected_schools(store, schools)
         report = ingest(store, submissions)
         accepted = sum(o.outcome != "rejected" for o in report.outcomes)
         step("ingest", report)
-        results = check(store, load_target_sets(), year, parameters, expected_schools=schools)
+        results = check(store, load_target_sets(), year, city.parameters, expected_schools=schools)
     met = sum(r.met is True for r in results.results)
     missed = sum(r.met is False for r in results.results)
     step("check", results)
 
     reports = directory / "reports"
-    city = parameters.get("city")
     city_report = render_city_report(
-        database, year, reports / f"city-{year}.pdf", lang=lang, city=city, with_school_reports=True
+        database,
+        year,
+        reports / f"city-{year}.pdf",
+        lang=lang,
+        city=city.name,
+        issuer=city.issuer,
+        with_school_reports=True,
     ).output
     step("city-report", city_report)
     school_reports = tuple(

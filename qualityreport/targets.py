@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, SpecError
+from .errors import InputError
 from .resources import specs_dir
 from .spec import SNAKE_CASE_ID, YamlReader, read_yaml_file
 
@@ -276,23 +276,6 @@ def load_target_sets(
             raise InputError(f"找不到目标集 / no target set '{ref}' (known: {known})")
         found.append(load_target_set(path))
     return tuple(found)
-
-
-def load_parameters(path: str | Path) -> dict[str, Any]:
-    """A parameters file: a YAML mapping of parameter names to values (numbers or by-year maps)."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(
-            f"参数文件无法读取 / cannot read parameters: {path} ({exc.strerror})"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise SpecError(path, "", f"is not valid YAML ({exc})") from None
-    if not isinstance(data, dict):
-        raise SpecError(path, "", "must be a mapping of parameter names to values")
-    data.pop("kind", None)
-    return data
 
 
 def parse_param(text: str) -> tuple[str, Any]:

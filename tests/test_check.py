@@ -488,9 +488,10 @@ def test_cli_check_json_equals_the_library(tmp_path, spec):
     db = tmp_path / "city.duckdb"
     with open_store(db, spec) as s:
         ingest(s, [school(spec, SANXIA, 2024), school(spec, ZIGUI, 2024, values={"books": 10})])
-    params = tmp_path / "params.yaml"
-    params.write_text(
-        "kind: qualityreport/parameters\nprovincial_funding_standard: 9000\n"
+    config = tmp_path / "city.yaml"
+    config.write_text(
+        "kind: qualityreport/city\nname: 宜昌市\n"
+        "parameters: {provincial_funding_standard: 9000}\n"
         f"schools:\n  - {{code: '{SANXIA}', name: {NAMES[SANXIA]}}}\n"
         f"  - {{code: '{ZIGUI}', name: {NAMES[ZIGUI]}}}\n",
         encoding="utf-8",
@@ -503,8 +504,8 @@ def test_cli_check_json_equals_the_library(tmp_path, spec):
         "nanchang-2019",
         "--targets",
         "national-standards",
-        "--params",
-        str(params),
+        "--config",
+        str(config),
         "--param",
         "general_high_school_admissions=300",
         "--format",
@@ -514,14 +515,15 @@ def test_cli_check_json_equals_the_library(tmp_path, spec):
     assert result.exit_code == 1, result.output  # 10 books for 2,000 students misses 生均图书
     from_cli = json.loads(result.output)
     with open_store(db, spec) as s:
-        from qualityreport.store import load_school_list
+        from qualityreport.city import load_city_config
+        from qualityreport.store import expected_from_city
 
         library = check(
             s,
             load_target_sets(["nanchang-2019", "national-standards"]),
             None,
             {"provincial_funding_standard": 9000, "general_high_school_admissions": 300},
-            expected_schools=load_school_list(params),
+            expected_schools=expected_from_city(load_city_config(config)),
         ).to_dict()
     for data in (from_cli, library):
         data.pop("run_id"), data.pop("checked_at")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from qualityreport.city import load_city_config
 from qualityreport.spec import load_spec
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -36,7 +37,7 @@ def _generated_files(root: Path) -> list[Path]:
         for folder in ("city", "mistakes")
         for p in (root / folder).rglob("*")
         if p.is_file()
-    ) + [Path("city-parameters.yaml")]
+    ) + [Path("city.yaml")]
 
 
 def test_every_school_has_a_workbook_for_every_year():
@@ -46,11 +47,13 @@ def test_every_school_has_a_workbook_for_every_year():
         assert {f.name.split("-")[0] for f in files} == {s.code for s in generator.SCHOOLS}
 
 
-def test_parameters_list_the_schools_and_a_ratio_near_one():
-    parameters = yaml.safe_load((EXAMPLES / "city-parameters.yaml").read_text(encoding="utf-8"))
-    assert parameters["kind"] == "qualityreport/parameters"
-    assert [s["code"] for s in parameters["schools"]] == [s.code for s in generator.SCHOOLS]
-    assert set(parameters["general_high_school_admissions"]) == set(generator.YEARS)
+def test_city_configuration_lists_every_school_in_county_order():
+    city = load_city_config(EXAMPLES / "city.yaml")
+    assert {s.code for s in city.schools} == {s.code for s in generator.SCHOOLS}
+    order = [city.county_order(s.county) for s in city.schools]
+    assert order == sorted(order) and max(order) < len(city.counties)
+    assert city.school("三峡中专").code == "4142050101"
+    assert set(city.parameters["general_high_school_admissions"]) == set(generator.YEARS)
 
 
 def test_regenerating_gives_identical_files(tmp_path):

@@ -66,15 +66,21 @@ def _fonts(pdf: Path) -> set[str]:
 def city_db(tmp_path_factory) -> Path:
     """The example city through the real pipeline: validate, ingest, check every year."""
     from qualityreport.check import check
+    from qualityreport.city import load_city_config
     from qualityreport.spec import load_spec
-    from qualityreport.store import ingest, load_school_list, open_store, register_expected_schools
-    from qualityreport.targets import load_parameters, load_target_sets
+    from qualityreport.store import (
+        expected_from_city,
+        ingest,
+        open_store,
+        register_expected_schools,
+    )
+    from qualityreport.targets import load_target_sets
     from qualityreport.validate import validate_paths
 
     db = tmp_path_factory.mktemp("store") / "city.duckdb"
     spec = load_spec()
-    parameters = EXAMPLES / "city-parameters.yaml"
-    schools = load_school_list(parameters)
+    city = load_city_config(EXAMPLES / "city.yaml")
+    schools = expected_from_city(city)
     with open_store(db, spec) as store:
         register_expected_schools(store, schools)
         ingest(store, validate_paths([EXAMPLES / "city", EXAMPLES / "mistakes"], spec))
@@ -83,7 +89,7 @@ def city_db(tmp_path_factory) -> Path:
                 store,
                 load_target_sets(),
                 year,
-                load_parameters(parameters),
+                city.parameters,
                 expected_schools=schools,
             )
     return db
@@ -342,15 +348,16 @@ def test_a_later_check_of_one_set_keeps_the_other_sets_results(tmp_path):
     import shutil
 
     from qualityreport.check import check
+    from qualityreport.city import load_city_config
     from qualityreport.render.report_data import load_school_report_data
     from qualityreport.spec import load_spec
     from qualityreport.store import ingest, open_store
-    from qualityreport.targets import load_parameters, load_target_sets
+    from qualityreport.targets import load_target_sets
     from qualityreport.validate import validate_paths
 
     spec = load_spec()
     db = tmp_path / "city.duckdb"
-    parameters = load_parameters(EXAMPLES / "city-parameters.yaml")
+    parameters = load_city_config(EXAMPLES / "city.yaml").parameters
     for year in ("2023", "2024"):
         shutil.copytree(EXAMPLES / "city" / year, tmp_path / year)
     with open_store(db, spec) as store:

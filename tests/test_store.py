@@ -661,18 +661,18 @@ def test_cli_history_status_and_sql(db, spec, tmp_path):
     assert "已被替换" in result.output and "有效" in result.output
     result = runner.invoke(cli, ["history", A, "--db", str(db), "--format", "json"])
     assert [r["version"] for r in json.loads(result.output)] == [1, 2]
-    schools = tmp_path / "schools.yaml"
-    schools.write_text(
-        f"schools:\n  - {{code: '{A}', name: 甲校}}\n  - {{name: 乙校}}\n", encoding="utf-8"
+    city = tmp_path / "city.yaml"
+    city.write_text(
+        "kind: qualityreport/city\nname: 某市\nschools:\n"
+        f"  - {{code: '{A}', name: 甲校}}\n  - {{code: '4200000002', name: 乙校}}\n",
+        encoding="utf-8",
     )
     result = runner.invoke(
-        cli, ["status", "--db", str(db), "--schools", str(schools), "--format", "json"]
+        cli, ["status", "--db", str(db), "--config", str(city), "--format", "json"]
     )
     data = json.loads(result.output)
     assert (data["received"], data["expected"]) == (1, 2)
-    result = runner.invoke(
-        cli, ["status", "--db", str(db), "--schools", str(schools), "--lang", "en"]
-    )
+    result = runner.invoke(cli, ["status", "--db", str(db), "--config", str(city), "--lang", "en"])
     assert "submitted 1/2 (50%)" in result.output and "乙校" in result.output
     result = runner.invoke(
         cli,

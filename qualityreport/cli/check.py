@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, StoreError
-from .common import lang_option, one_line_errors
+from .common import config_option, lang_option, one_line_errors
 from .store import console, db_option, table
 
 COMPARISON_SIGNS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "=", "between": "≈"}
@@ -46,26 +46,21 @@ def _threshold_text(result) -> str:
 
 @click.command("check")
 @db_option
+@config_option
 @click.option(
     "--targets",
     "target_refs",
     multiple=True,
-    help="Target set id (national-standards) or YAML file; repeatable. Default: all.",
+    help="Target set id (national-standards) or YAML file; repeatable. "
+    "Default: the city's own sets with --config, else all.",
 )
 @click.option("--year", type=int, default=None, help="Reporting year (default: the latest).")
-@click.option(
-    "--params",
-    "params_file",
-    type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="Parameters file (YAML), e.g. examples/city-parameters.yaml.",
-)
 @click.option(
     "--param",
     "param_items",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Set one parameter; repeatable; overrides --params.",
+    help="Set one parameter; repeatable; overrides the city configuration's parameters.",
 )
 @click.option(
     "--format",
@@ -84,21 +79,22 @@ def _threshold_text(result) -> str:
 @lang_option
 @one_line_errors
 def check_command(
-    db_path, target_refs, year, params_file, param_items, output_format, output, lang
+    db_path, config_file, target_refs, year, param_items, output_format, output, lang
 ):
     """目标达成 / Check targets. Exit code 1 when a required target is missed."""
     from ..check import check
+    from ..city import load_city_config
     from ..spec import load_spec
-    from ..store import load_school_list, open_store
-    from ..targets import load_parameters, load_target_sets, parse_param
+    from ..store import expected_from_city, open_store
+    from ..targets import load_target_sets, parse_param
 
     if output_format == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 -o 文件 / needs -o FILE")
-    sets = load_target_sets(list(target_refs))
-    parameters = load_parameters(params_file) if params_file else {}
-    expected = None
-    if params_file and "schools" in parameters:
-        expected = load_school_list(params_file)
+    city = load_city_config(config_file) if config_file else None
+    refs = list(target_refs) or (list(city.target_sets) if city else [])
+    sets = load_target_sets(refs)
+    parameters = dict(city.parameters) if city else {}
+    expected = expected_from_city(city) if city and city.schools else None
     for item in param_items:
         name, value = parse_param(item)
         if not any(name == p.id for s in sets for p in s.parameters):

@@ -30,6 +30,17 @@ def specs_option(f):
     )(f)
 
 
+def config_option(f):
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, exists=True),
+        default=None,
+        help="City configuration (YAML), e.g. examples/city.yaml: name, schools, target sets, "
+        "parameters / 城市配置。",
+    )(f)
+
+
 def one_line_errors(f):
     """Print a QualityReportError as one line on stderr and exit with its code; never a traceback."""
 

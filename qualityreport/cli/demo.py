@@ -119,8 +119,8 @@ def demo_command(directory, workers, lang):
     click.echo(text["next"])
     for command in (
         f"qualityreport validate {examples / 'mistakes'} --annotate {directory / 'annotated'}",
-        f"qualityreport status --db {db} --year {result.year}",
-        f"qualityreport check --db {db} --params {examples / 'city-parameters.yaml'} --targets sanming-2024",
+        f"qualityreport status --db {db} --config {examples / 'city.yaml'} --year {result.year}",
+        f"qualityreport check --db {db} --config {examples / 'city.yaml'}",
         f'qualityreport sql --db {db} "SELECT school_name, dual_qualified_ratio FROM school_year '
         f'WHERE year = {result.year} ORDER BY 2 DESC"',
         f"qualityreport report school 4142050101 --year {result.year} --db {db} -o school.pdf",

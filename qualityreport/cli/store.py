@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import StoreError
-from .common import lang_option, one_line_errors, specs_option
+from .common import config_option, lang_option, one_line_errors, specs_option
 
 DEFAULT_DB = "qualityreport.duckdb"
 
@@ -177,13 +177,7 @@ def history_command(school, db_path, output_format, lang):
 @click.command("status")
 @click.option("--year", type=int, default=None, help="Reporting year (default: the latest).")
 @db_option
-@click.option(
-    "--schools",
-    "schools_file",
-    type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="Expected schools: YAML (a list or `schools:`) or CSV.",
-)
+@config_option
 @click.option(
     "--format",
     "output_format",
@@ -193,11 +187,12 @@ def history_command(school, db_path, output_format, lang):
 )
 @lang_option
 @one_line_errors
-def status_command(year, db_path, schools_file, output_format, lang):
+def status_command(year, db_path, config_file, output_format, lang):
     """提交情况 / Completeness of a year: who submitted, who is missing."""
-    from ..store import load_school_list, status
+    from ..city import load_city_config
+    from ..store import expected_from_city, status
 
-    expected = load_school_list(schools_file) if schools_file else None
+    expected = expected_from_city(load_city_config(config_file)) if config_file else None
     with _open(db_path) as store:
         report = status(store, year, expected)
     if output_format == "json":

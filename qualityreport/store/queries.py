@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
-import yaml
 
-from ..errors import InputError, StoreError
+from ..city import CityConfig
+from ..errors import StoreError
 from .schema import Store
 
 
@@ -124,55 +122,9 @@ def latest_year(store: Store) -> int | None:
     return store.scalar("SELECT max(year) FROM school_year")
 
 
-def _pick(row: dict, *names: str) -> str | None:
-    for name in names:
-        value = row.get(name)
-        if value not in (None, ""):
-            return str(value).strip()
-    return None
-
-
-def _school(item, path: Path, key: str) -> ExpectedSchool:
-    if isinstance(item, str | int):
-        text = str(item).strip()
-        return ExpectedSchool(text if text.isdigit() else None, None if text.isdigit() else text)
-    if not isinstance(item, dict):
-        raise InputError(f"{path}: {key}: must be a school name, code or mapping")
-    school = ExpectedSchool(
-        _pick(item, "school_code", "code", "学校标识码"),
-        _pick(item, "school_name", "name", "学校名称"),
-        _pick(item, "county", "所属县(市、区)", "所属县区"),
-    )
-    if not school.school_code and not school.school_name:
-        raise InputError(f"{path}: {key}: needs school_code or school_name")
-    return school
-
-
-def load_school_list(path: str | Path) -> tuple[ExpectedSchool, ...]:
-    """Expected schools from a CSV (school_code/school_name columns) or a YAML list.
-
-    YAML may be a list, or a mapping with the list under `schools` or `expected_schools`
-    (such as a city parameters file); items are names, codes, or mappings with
-    school_code / school_name / county.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"学校名单不存在 / school list not found: {path}")
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(text.splitlines()))
-        return tuple(_school(r, path, f"row {i + 2}") for i, r in enumerate(rows))
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: is not valid YAML ({exc})") from None
-    key = ""
-    if isinstance(data, dict):
-        key = next((k for k in ("schools", "expected_schools") if k in data), "")
-        data = data.get(key) if key else None
-    if not isinstance(data, list):
-        raise InputError(f"{path}: needs a list of schools (or a `schools:` key)")
-    return tuple(_school(item, path, f"{key or 'list'}[{i}]") for i, item in enumerate(data))
+def expected_from_city(city: CityConfig) -> tuple[ExpectedSchool, ...]:
+    """The schools a city configuration lists, as the schools expected to submit."""
+    return tuple(ExpectedSchool(s.code, s.name, s.county or None) for s in city.schools)
 
 
 def schools_expected(

@@ -552,8 +552,19 @@ def write_city(out_dir: Path, spec: Spec, city: dict[tuple[str, int], SchoolData
 
 # The city's counties in administrative order (宜昌市行政区划), which tables and charts follow.
 COUNTIES = (
-    "西陵区", "伍家岗区", "点军区", "猇亭区", "夷陵区", "宜都市", "当阳市", "枝江市", "远安县",
-    "兴山县", "秭归县", "长阳土家族自治县", "五峰土家族自治县",
+    "西陵区",
+    "伍家岗区",
+    "点军区",
+    "猇亭区",
+    "夷陵区",
+    "宜都市",
+    "当阳市",
+    "枝江市",
+    "远安县",
+    "兴山县",
+    "秭归县",
+    "长阳土家族自治县",
+    "五峰土家族自治县",
 )
 # The names the city's own documents use for a school (宜昌's task table heads its columns so).
 ALIASES = {

@@ -32,3 +32,9 @@ class RenderError(QualityReportError):
     """A report cannot be rendered (no CJK font, template error, unknown school)."""
 
     exit_code = 3
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (or its type): what a one-line error quotes."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -10,6 +10,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import first_line
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -312,7 +314,7 @@ def read_workbook(path: str | Path, limits: Limits | None = None) -> Workbook:
     except UnreadableFile:
         raise
     except Exception as exc:  # calamine reports corrupt content in many exception types
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = first_line(exc)
         if "password" in text.lower() or "encrypt" in text.lower():
             raise UnreadableFile("file-encrypted") from None
         raise UnreadableFile("file-not-workbook", text[:200]) from None

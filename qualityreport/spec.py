@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ VALUE_TYPES = ("integer", "number", "string")
 SHEET_LAYOUTS = ("form", "table", "narrative")
 RULE_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
 SEVERITIES = ("error", "warning")
+SPEC_FILES = ("indicators.yaml", "rules.yaml")
 SNAKE_CASE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -124,6 +126,16 @@ class Spec:
     derived: tuple[Derived, ...]
     rules: tuple[Rule, ...]
     directory: Path = field(compare=False)
+    # The files the spec was read from, (name, text) in SPEC_FILES order: what a database records.
+    texts: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the spec files' names and texts: equal specs, equal fingerprints."""
+        digest = hashlib.sha256()
+        for name, text in self.texts:
+            digest.update(name.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+        return digest.hexdigest()
 
     @cached_property
     def indicator_by_id(self) -> dict[str, Field]:
@@ -196,11 +208,19 @@ class YamlReader:
         return value
 
 
-def read_yaml_file(path: Path, kind: str) -> YamlReader:
+def read_text_file(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(path, "", f"cannot be read ({exc.strerror})") from None
+
+
+def read_yaml_file(path: Path, kind: str) -> YamlReader:
+    return read_yaml_text(read_text_file(path), path, kind)
+
+
+def read_yaml_text(text: str, path: Path, kind: str) -> YamlReader:
+    """Parse YAML text of a declared kind; path names where it came from in every error."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -298,8 +318,18 @@ def _check_references(path: Path, spec_parts: dict, rules_path: Path, rules: tup
 def load_spec(directory: str | Path | None = None) -> Spec:
     """Read indicators.yaml and rules.yaml from a specs directory (the shipped one by default)."""
     directory = Path(directory) if directory else specs_dir()
+    texts = tuple((name, read_text_file(directory / name)) for name in SPEC_FILES)
+    return spec_from_texts(texts, directory)
+
+
+def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec:
+    """A spec from the text of its files (as read from a directory, or as a database records it)."""
+    text = dict(texts)
+    for name in SPEC_FILES:
+        if name not in text:
+            raise SpecError(directory / name, "", "is missing")
     path = directory / "indicators.yaml"
-    root = read_yaml_file(path, "qualityreport/indicators")
+    root = read_yaml_text(text["indicators.yaml"], path, "qualityreport/indicators")
     parts = {
         "sheets": tuple(
             Sheet(
@@ -348,7 +378,7 @@ def load_spec(directory: str | Path | None = None) -> Spec:
     if not parts["tables"]:
         root.fail("needs at least one table (the specialties)", "tables")
     rules_path = directory / "rules.yaml"
-    rules_root = read_yaml_file(rules_path, "qualityreport/rules")
+    rules_root = read_yaml_text(text["rules.yaml"], rules_path, "qualityreport/rules")
     rules = []
     for r in rules_root.items("rules"):
         message = r.child("message") or r.fail("is required", r.at("message"))
@@ -369,5 +399,6 @@ def load_spec(directory: str | Path | None = None) -> Spec:
         reporting_period=root.get("reporting_period", str, default=""),
         rules=tuple(rules),
         directory=directory,
+        texts=tuple((name, text[name]) for name in SPEC_FILES),
         **parts,
     )

@@ -1,5 +1,6 @@
 """The documentation keeps up with the code: every command and finding code is documented."""
 
+import ast
 from pathlib import Path
 
 from qualityreport.cli import COMMANDS
@@ -42,6 +43,42 @@ def test_stages_import_only_from_earlier_stages():
             for name in later:
                 assert f"from ..{name}" not in text and f"from .{name} " not in text, (path, name)
                 assert f"qualityreport.{name}" not in text, (path, name)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Which package modules each module imports (at the top or inside a function)."""
+    modules = {}
+    for path in (ROOT / "qualityreport").rglob("*.py"):
+        parts = path.with_suffix("").relative_to(ROOT).parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - max(node.level - 1, 0)]
+                relative = ".".join(base + ([node.module] if node.module else []))
+                target = relative if node.level else node.module or ""
+                subs = [f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in modules]
+                found |= set(subs) if len(subs) == len(node.names) else {target, *subs}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def test_no_module_imports_itself_through_another():
+    graph = _import_graph()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph[start]:
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    circles = sorted(name for name in graph if reaches(name, name, {name}))
+    assert circles == []
 
 
 def test_the_readme_target_set_runs(tmp_path, spec):

@@ -16,16 +16,19 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = next((ROOT / "examples" / "city" / "2024").glob("4142050101-*.xlsx"))
 
 
-def _tracked() -> list[str]:
-    out = subprocess.run(
-        ["git", "ls-files", "-s", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout
+def _git(*args: str) -> list[str]:
+    out = subprocess.run(["git", *args, "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     return [entry.decode("utf-8") for entry in out.split(b"\0") if entry]
 
 
+def _tracked() -> list[str]:
+    """The files a commit of this tree holds: tracked ones and new ones git does not ignore."""
+    return _git("ls-files", "--cached", "--others", "--exclude-standard")
+
+
 def test_checkout_has_no_symbolic_links():
-    links = [e.split("\t", 1)[1] for e in _tracked() if e.startswith("120000 ")]
-    assert links == []
+    assert [e for e in _git("ls-files", "-s") if e.startswith("120000 ")] == []
+    assert [name for name in _tracked() if (ROOT / name).is_symlink()] == []
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +37,9 @@ def wheel(tmp_path_factory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     source = tmp_path_factory.mktemp("checkout")
-    for entry in _tracked():
-        name = entry.split("\t", 1)[1]
+    for name in _tracked():
+        if not (ROOT / name).is_file():
+            continue  # deleted in the working tree, not yet in the index
         target = source / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)

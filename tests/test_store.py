@@ -125,11 +125,11 @@ def test_reopening_keeps_data_and_a_newer_schema_is_refused(db, spec):
         ingest(s, [make_result(spec, A, 2024)])
     with open_store(db, spec) as s:
         assert one(s, "SELECT count(*) FROM school_year") == 1
-        assert one(s, "SELECT count(*) FROM schema_info") == 1
+        assert one(s, "SELECT count(*) FROM schema_info") == SCHEMA_VERSION
         s.con.execute("INSERT INTO schema_info VALUES (?, current_timestamp)", [SCHEMA_VERSION + 1])
     with pytest.raises(StoreError, match="newer"):
         open_store(db, spec)
-    with pytest.raises(StoreError, match="does not match"):
+    with pytest.raises(StoreError, match="newer"):
         open_store(db, spec, read_only=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from ..errors import SpecError
+from ..errors import SpecError, first_line
 from ..store import Store
 from ..store.queries import ExpectedSchool
 from ..targets import (
@@ -82,7 +82,7 @@ class TargetRun:
             columns = [d[0] for d in cursor.description]
             return columns, cursor.fetchall()
         except duckdb.Error as exc:
-            detail = str(exc).strip().splitlines()[0]
+            detail = first_line(exc)
             key = next(f"targets[{i}]" for i, t in enumerate(target_set.targets) if t is target)
             raise SpecError(target_set.path, key, f"SQL failed: {detail}") from None
 

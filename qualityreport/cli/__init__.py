@@ -16,6 +16,7 @@ COMMANDS = {
     "history": "store",
     "status": "store",
     "sql": "store",
+    "migrate": "store",
     "check": "check",
     "report": "report",
     "doctor": "doctor",

@@ -84,7 +84,6 @@ def check_command(
     """目标达成 / Check targets. Exit code 1 when a required target is missed."""
     from ..check import check
     from ..city import load_city_config
-    from ..spec import load_spec
     from ..store import expected_from_city, open_store
     from ..targets import load_target_sets, parse_param
 
@@ -102,7 +101,7 @@ def check_command(
         parameters[name] = value
     if not Path(db_path).exists():
         raise StoreError(f"数据库不存在，请先入库 / no database yet, run ingest first: {db_path}")
-    with open_store(db_path, load_spec()) as store:
+    with open_store(db_path) as store:
         report = check(store, sets, year, parameters, expected_schools=expected)
     if output_format == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)

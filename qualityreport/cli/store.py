@@ -66,11 +66,10 @@ def pick(labels: tuple[str, str], lang: str) -> str:
     return labels[1] if lang == "en" else labels[0]
 
 
-def _open(db_path: str, specs_dir=None, read_only: bool = True):
-    from ..spec import load_spec
+def _open(db_path: str, read_only: bool = True):
     from ..store import open_store
 
-    return open_store(db_path, load_spec(specs_dir), read_only=read_only)
+    return open_store(db_path, read_only=read_only)
 
 
 @click.command("ingest")
@@ -94,13 +93,13 @@ def ingest_command(paths, db_path, allow_warnings, specs_dir, lang):
     from ..store import ingest_iter, open_store
     from ..validate import expand_paths, validate_paths
 
-    spec = load_spec(specs_dir)
     files = expand_paths(paths)
     if not files:
         raise click.UsageError("没有找到工作簿 / no workbooks found in the given paths")
     counts: dict[str, int] = {}
-    with open_store(db_path, spec) as store:
-        results = validate_paths(files, spec)
+    # Workbooks are validated against the spec the database records (a new one records --specs).
+    with open_store(db_path, load_spec(specs_dir) if specs_dir else None) as store:
+        results = validate_paths(files, store.spec)
         outcomes = ingest_iter(store, results, allow_warnings=allow_warnings)
         for n, outcome in enumerate(outcomes, start=1):
             counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
@@ -269,3 +268,41 @@ def sql_command(statement, db_path, output_format):
         click.echo(buffer.getvalue(), nl=False)
     else:
         console().print(table("", columns, [list(r) for r in rows]))
+
+
+@click.command("migrate")
+@db_option
+@specs_option
+@lang_option
+@one_line_errors
+def migrate_command(db_path, specs_dir, lang):
+    """升级数据库 / Bring a database up to this version; with --specs, move it to that spec.
+
+    No data is deleted: indicators the new spec drops stay stored but leave the views.
+    """
+    from ..spec import load_spec
+    from ..store import migrate_spec, open_store
+
+    zh = lang == "zh"
+    with open_store(db_path) as store:
+        if not specs_dir:
+            click.echo(
+                f"{db_path}: 已是最新（规范版本 {store.spec.version}）"
+                if zh
+                else f"{db_path}: up to date (spec version {store.spec.version})"
+            )
+            return
+        change = migrate_spec(store, load_spec(specs_dir))
+    if change.unchanged:
+        click.echo(f"{db_path}: 规范未变" if zh else f"{db_path}: the spec is unchanged")
+        return
+    added = "、".join(change.added) if zh else ", ".join(change.added)
+    removed = "、".join(change.removed) if zh else ", ".join(change.removed)
+    none = "无" if zh else "none"
+    click.echo(
+        f"{db_path}: 规范 {change.previous_version} → {change.version}；新增指标：{added or none}；"
+        f"移出视图的指标（数据仍保留）：{removed or none}"
+        if zh
+        else f"{db_path}: spec {change.previous_version} → {change.version}; added: "
+        f"{added or none}; left the views (data kept): {removed or none}"
+    )

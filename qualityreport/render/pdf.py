@@ -16,9 +16,10 @@ from markupsafe import Markup
 
 from ..errors import RenderError
 from ..resources import templates_dir
-from ..spec import Spec, load_spec
+from ..spec import Spec
 from .fonts import ReportFonts, find_cjk_fonts
 from .labels import Labels
+from .report_data import report_spec
 
 CN_NUMBERS = ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、")
 CN_SECTIONS = ("（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）")
@@ -48,11 +49,6 @@ class Options:
 def _fonts(families: tuple[str, ...] | None) -> ReportFonts:
     # fc-list once per process: a worker rendering fifty reports asks fontconfig once
     return find_cjk_fonts(families)
-
-
-@functools.lru_cache(maxsize=1)
-def _default_spec() -> Spec:
-    return load_spec()
 
 
 def _numbering(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -233,7 +229,7 @@ def school_report_html(
     from .school_view import school_view
 
     fonts = _fonts(options.font_families)
-    spec = spec or _default_spec()
+    spec = spec or report_spec(db_path)
     context = _common_context(options, fonts)
     t = context["t"]
     data = load_school_report_data(db_path, school, year, spec=spec)
@@ -308,7 +304,7 @@ def city_report_html(
     from .school_view import school_view
 
     fonts = _fonts(options.font_families)
-    spec = spec or _default_spec()
+    spec = spec or report_spec(db_path)
     context = _common_context(options, fonts)
     t = context["t"]
     num = context["num"]

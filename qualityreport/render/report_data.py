@@ -10,7 +10,7 @@ from typing import Any
 
 from ..check.results import TargetResult
 from ..errors import RenderError
-from ..spec import Spec, load_spec
+from ..spec import Spec, load_spec, spec_from_texts
 
 SCHOOL_COLUMNS = (
     "school_code",
@@ -192,7 +192,7 @@ class _Store:
     def __init__(self, db_path: str | Path):
         import duckdb
 
-        path = Path(db_path)
+        path = self.path = Path(db_path)
         if not path.is_file():
             raise RenderError(f"数据库文件不存在 / database not found: {path}")
         try:
@@ -207,6 +207,16 @@ class _Store:
             raise RenderError(
                 f"{path} 不是质量年报数据库（缺少 {', '.join(sorted(missing))}），请先运行 qualityreport ingest"
             )
+
+    def recorded_spec(self) -> Spec | None:
+        """The spec the database records (the spec that built its views)."""
+        if not self.has("spec_records"):
+            return None
+        (files,) = self.con.execute(
+            "SELECT files FROM spec_records ORDER BY spec_id DESC LIMIT 1"
+        ).fetchall()[0]
+        texts = tuple((str(name), str(text)) for name, text in json.loads(files))
+        return spec_from_texts(texts, Path(str(self.path)))
 
     def rows(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
         cursor = self.con.execute(sql, list(params))
@@ -417,8 +427,8 @@ def load_school_report_data(
     db_path: str | Path, school: str, year: int, *, spec: Spec | None = None
 ) -> SchoolReportData:
     """One school's report data for a year; the school is given by code or by full name."""
-    spec = spec or load_spec()
     with _Store(db_path) as store:
+        spec = spec or store.recorded_spec() or load_spec()
         _check_year(store, year)
         row = resolve_school(store, school, year)
         return _school_data(store, spec, row, year)
@@ -544,9 +554,9 @@ def load_city_report_data(
     db_path: str | Path, year: int, *, spec: Spec | None = None
 ) -> CityReportData:
     """The city-wide figures, counties, schools, targets, specialties and completeness of a year."""
-    spec = spec or load_spec()
-    ids = _value_ids(spec)
     with _Store(db_path) as store:
+        spec = spec or store.recorded_spec() or load_spec()
+        ids = _value_ids(spec)
         _check_year(store, year)
         years = _years(store)
         city = _city_row(store, year)
@@ -633,11 +643,17 @@ def load_school_reports(
     db_path: str | Path, year: int, *, spec: Spec | None = None
 ) -> tuple[SchoolReportData, ...]:
     """Every school's report data for a year (the city report's appendix), in code order."""
-    spec = spec or load_spec()
     with _Store(db_path) as store:
+        spec = spec or store.recorded_spec() or load_spec()
         _check_year(store, year)
         rows = store.rows("SELECT * FROM school_year WHERE year = ? ORDER BY school_code", (year,))
         return tuple(_school_data(store, spec, row, year) for row in rows)
+
+
+def report_spec(db_path: str | Path) -> Spec:
+    """The spec a report of this database uses: the one the database records."""
+    with _Store(db_path) as store:
+        return store.recorded_spec() or load_spec()
 
 
 def latest_year(db_path: str | Path) -> int:

@@ -15,11 +15,12 @@ from .queries import (
     schools_expected,
     status,
 )
-from .schema import SCHEMA_VERSION, Store, open_store
+from .schema import SCHEMA_VERSION, SpecChange, Store, migrate_spec, open_store
 from .views import __doc__ as VIEWS_DOC
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SpecChange",
     "VIEWS_DOC",
     "ExpectedSchool",
     "IngestOutcome",
@@ -34,6 +35,7 @@ __all__ = [
     "ingest_iter",
     "ingest_paths",
     "latest_year",
+    "migrate_spec",
     "expected_from_city",
     "open_store",
     "query",

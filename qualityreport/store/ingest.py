@@ -8,9 +8,11 @@ from pathlib import Path
 
 import polars as pl
 
-from ..errors import StoreError
+from ..errors import StoreError, first_line
 from ..records import Submission, ValidationResult
-from .schema import Store, quote
+from ..spec import Spec
+from .schema import Store
+from .sql import quote
 
 OUTCOMES = ("accepted", "unchanged", "superseded-previous", "rejected")
 _POLARS_TYPES = {"integer": pl.Int64, "number": pl.Float64, "string": pl.String}
@@ -315,7 +317,7 @@ def ingest_iter(
             store.con.execute("ROLLBACK")
             if isinstance(exc, StoreError):
                 raise
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            detail = first_line(exc)
             raise StoreError(
                 f"入库失败，已回滚 / ingest failed and was rolled back: {result.file}: {detail}"
             ) from exc
@@ -330,11 +332,19 @@ def ingest(
 
 
 def ingest_paths(
-    db_path: str | Path, paths: Iterable[str | Path], spec, allow_warnings: bool = False
+    db_path: str | Path,
+    paths: Iterable[str | Path],
+    spec: Spec | None = None,
+    allow_warnings: bool = False,
 ) -> IngestReport:
-    """Validate workbooks (directories are expanded) and store them in the database at db_path."""
+    """Validate workbooks (directories are expanded) and store them in the database at db_path.
+
+    They are validated against the spec the database records; a new database records `spec`
+    (the shipped one by default).
+    """
     from ..validate import validate_paths
     from .schema import open_store
 
     with open_store(db_path, spec) as store:
-        return ingest(store, validate_paths(list(paths), spec), allow_warnings=allow_warnings)
+        results = validate_paths(list(paths), store.spec)
+        return ingest(store, results, allow_warnings=allow_warnings)

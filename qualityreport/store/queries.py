@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ..city import CityConfig
-from ..errors import StoreError
+from ..errors import StoreError, first_line
 from .schema import Store
 
 
@@ -221,7 +221,7 @@ def query(store: Store, sql: str) -> tuple[list[str], list[tuple]]:
     try:
         statements = store.con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise StoreError(f"SQL 有误 / invalid SQL: {_first_line(exc)}") from None
+        raise StoreError(f"SQL 有误 / invalid SQL: {first_line(exc)}") from None
     if len(statements) != 1:
         raise StoreError("只能执行一条查询语句 / exactly one statement, please")
     if statements[0].type != duckdb.StatementType.SELECT:
@@ -241,13 +241,8 @@ def query(store: Store, sql: str) -> tuple[list[str], list[tuple]]:
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
     except duckdb.Error as exc:
-        raise StoreError(f"查询失败 / query failed: {_first_line(exc)}") from None
+        raise StoreError(f"查询失败 / query failed: {first_line(exc)}") from None
     finally:
         if guard:
             store.con.execute("ROLLBACK")
     return columns, rows
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

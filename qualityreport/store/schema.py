@@ -1,18 +1,21 @@
-"""Open the DuckDB file: create or migrate its versioned schema, wait out another writer's lock."""
+"""Open the DuckDB file: create or migrate its versioned schema and spec, wait out another writer."""
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
-from ..errors import StoreError
+from ..errors import QualityReportError, StoreError, first_line
 from ..resources import catalog_path
-from ..spec import Spec
+from ..spec import Spec, load_spec, spec_from_texts
+from .sql import quote, sql_type
+from .views import VIEWS_VERSION, create_views
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry moves the schema from version n-1 to n; append, never edit a released one.
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
@@ -118,9 +121,23 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
         )""",
         ),
     ),
+    (
+        2,
+        (
+            # The spec each database was built with, every version of it: readers use the latest.
+            """CREATE TABLE spec_records (
+            spec_id INTEGER PRIMARY KEY,
+            fingerprint VARCHAR NOT NULL,
+            spec_version VARCHAR NOT NULL,
+            files VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            views_version INTEGER NOT NULL,
+            recorded_at TIMESTAMP NOT NULL
+        )""",
+        ),
+    ),
 ]
 
-_SQL_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "string": "VARCHAR"}
 _LOCK_MESSAGE = "Could not set lock"
 
 
@@ -151,14 +168,6 @@ class Store:
         return found[0][0] if found else None
 
 
-def sql_type(value_type: str) -> str:
-    return _SQL_TYPES[value_type]
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     while True:
@@ -167,19 +176,15 @@ def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBP
         except duckdb.IOException as exc:
             if _LOCK_MESSAGE not in str(exc):
                 raise StoreError(
-                    f"数据库无法打开 / cannot open database: {path} ({_first_line(exc)})"
+                    f"数据库无法打开 / cannot open database: {path} ({first_line(exc)})"
                 ) from None
             if time.monotonic() >= deadline:
                 raise StoreError(f"数据库正被另一个进程写入 / database busy: {path}") from None
             time.sleep(0.2)
         except duckdb.Error as exc:
             raise StoreError(
-                f"数据库无法打开 / cannot open database: {path} ({_first_line(exc)})"
+                f"数据库无法打开 / cannot open database: {path} ({first_line(exc)})"
             ) from None
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -192,13 +197,17 @@ def _schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     return found[0][0] if found and found[0][0] is not None else 0
 
 
+def _refuse_newer(version: int | None, path: Path) -> None:
+    if version is not None and version > SCHEMA_VERSION:
+        raise StoreError(
+            f"数据库版本 {version} 比本程序支持的 {SCHEMA_VERSION} 新，请升级 qualityreport / "
+            f"database schema {version} is newer than this program supports ({SCHEMA_VERSION}): {path}"
+        )
+
+
 def _migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     current = _schema_version(con)
-    if current is not None and current > SCHEMA_VERSION:
-        raise StoreError(
-            f"数据库版本 {current} 比本程序支持的 {SCHEMA_VERSION} 新，请升级 qualityreport / "
-            f"database schema {current} is newer than this program supports ({SCHEMA_VERSION}): {path}"
-        )
+    _refuse_newer(current, path)
     if current == SCHEMA_VERSION:
         return
     con.execute("BEGIN TRANSACTION")
@@ -251,45 +260,177 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
     )
 
 
-def open_store(
-    path: str | Path, spec: Spec, *, read_only: bool = False, wait_seconds: float = 5.0
-) -> Store:
-    """Open (or, for writing, create) the database at path; views are rebuilt from the spec."""
-    from .views import create_views
+@dataclass(frozen=True)
+class RecordedSpec:
+    """The spec a database was built with, as it recorded it."""
 
+    spec: Spec
+    views_version: int
+
+
+def _recorded_spec(con: duckdb.DuckDBPyConnection, path: Path) -> RecordedSpec | None:
+    rows = con.execute(
+        "SELECT files, views_version, source FROM spec_records ORDER BY spec_id DESC LIMIT 1"
+    ).fetchall()
+    if not rows:
+        return None
+    files, views_version, source = rows[0]
+    texts = tuple((str(name), str(text)) for name, text in json.loads(files))
+    # Errors in a recorded spec name the database and where the spec came from.
+    spec = spec_from_texts(texts, Path(f"{path}:{source}"))
+    return RecordedSpec(replace(spec, directory=Path(source)), int(views_version))
+
+
+def _record(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
+    con.execute(
+        """INSERT INTO spec_records
+           SELECT coalesce(max(spec_id), 0) + 1, ?, ?, ?, ?, ?, current_timestamp
+           FROM spec_records""",
+        [
+            spec.fingerprint,
+            spec.version,
+            json.dumps([list(t) for t in spec.texts], ensure_ascii=False),
+            str(spec.directory),
+            VIEWS_VERSION,
+        ],
+    )
+
+
+def _build(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:
+    _ensure_spec_columns(con, spec)
+    _load_reference_tables(con, spec)
+    create_views(con, spec)
+
+
+def _refuse_other_spec(path: Path, recorded: Spec, given: Spec) -> StoreError:
+    return StoreError(
+        f"数据库按另一套指标规范建立（版本 {recorded.version}，来自 {recorded.directory}），"
+        f"不能用 {given.directory} 的规范写入；如要改用它，请运行 "
+        f"qualityreport migrate --db {path} --specs {given.directory} / the database was built "
+        f"with another spec (version {recorded.version}, from {recorded.directory}); to move it "
+        f"to the spec in {given.directory} run: qualityreport migrate --db {path} "
+        f"--specs {given.directory}"
+    )
+
+
+def _open_for_writing(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec | None) -> Spec:
+    _migrate(con, path)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        recorded = _recorded_spec(con, path)
+        if recorded is None:
+            # A new database (or one from before specs were recorded): it keeps this spec.
+            spec = spec or load_spec()
+            _record(con, spec)
+            _build(con, spec)
+        else:
+            if spec is not None and spec.fingerprint != recorded.spec.fingerprint:
+                raise _refuse_other_spec(path, recorded.spec, spec)
+            spec = recorded.spec
+            if recorded.views_version != VIEWS_VERSION:
+                # This program computes the views differently: rebuild them once, from the
+                # recorded spec, and remember it.
+                _build(con, spec)
+                con.execute(
+                    "UPDATE spec_records SET views_version = ? "
+                    "WHERE spec_id = (SELECT max(spec_id) FROM spec_records)",
+                    [VIEWS_VERSION],
+                )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return spec
+
+
+def _open_for_reading(con: duckdb.DuckDBPyConnection, path: Path, spec: Spec | None) -> Spec:
+    version = _schema_version(con)
+    if version is None:
+        raise StoreError(f"不是 qualityreport 数据库 / not a qualityreport database: {path}")
+    _refuse_newer(version, path)
+    recorded = _recorded_spec(con, path) if version == SCHEMA_VERSION else None
+    if recorded is None or recorded.views_version != VIEWS_VERSION:
+        raise StoreError(
+            f"数据库来自旧版本（结构版本 {version}），请先运行 qualityreport migrate --db {path} / "
+            f"the database comes from an earlier version (schema {version}); run: "
+            f"qualityreport migrate --db {path}"
+        )
+    if spec is not None and spec.fingerprint != recorded.spec.fingerprint:
+        raise _refuse_other_spec(path, recorded.spec, spec)
+    return recorded.spec
+
+
+def open_store(
+    path: str | Path,
+    spec: Spec | None = None,
+    *,
+    read_only: bool = False,
+    wait_seconds: float = 5.0,
+) -> Store:
+    """Open (or, for writing, create) the database at path, with the spec it records.
+
+    A new database records the spec given (the shipped one by default) and builds its views
+    from it; an existing one is read with the spec it recorded, and a different spec given here
+    is refused (`migrate_spec` moves a database to another spec).
+    """
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(f"数据库不存在，请先入库 / no database yet, run ingest first: {path}")
     con = _connect(path, read_only, wait_seconds)
     try:
         if read_only:
-            version = _schema_version(con)
-            if version is None:
-                raise StoreError(
-                    f"不是 qualityreport 数据库 / not a qualityreport database: {path}"
-                )
-            if version != SCHEMA_VERSION:
-                raise StoreError(
-                    f"数据库版本 {version} 与程序版本 {SCHEMA_VERSION} 不符 / database schema "
-                    f"{version} does not match this program ({SCHEMA_VERSION}): {path}"
-                )
+            used = _open_for_reading(con, path, spec)
         else:
-            _migrate(con, path)
-            con.execute("BEGIN TRANSACTION")
-            try:
-                _ensure_spec_columns(con, spec)
-                _load_reference_tables(con, spec)
-                create_views(con, spec)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
-    except StoreError:
+            used = _open_for_writing(con, path, spec)
+    except QualityReportError:
         con.close()
         raise
     except duckdb.Error as exc:
         con.close()
         raise StoreError(
-            f"数据库无法打开 / cannot open database: {path} ({_first_line(exc)})"
+            f"数据库无法打开 / cannot open database: {path} ({first_line(exc)})"
         ) from None
-    return Store(path=path, spec=spec, con=con, read_only=read_only)
+    return Store(path=path, spec=used, con=con, read_only=read_only)
+
+
+@dataclass(frozen=True)
+class SpecChange:
+    """What moving a database to another spec changed in the indicators its views show."""
+
+    previous_version: str
+    version: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: bool
+
+
+def migrate_spec(store: Store, spec: Spec) -> SpecChange:
+    """Record a new spec for the database and rebuild the views from it; no data is deleted.
+
+    Values of indicators the new spec drops stay stored (they are no longer shown in the
+    views); indicators it adds are empty for earlier submissions.
+    """
+    if store.read_only:
+        raise StoreError(f"数据库以只读方式打开 / database opened read-only: {store.path}")
+    old = store.spec
+    before = {i.id for i in old.indicators} | {d.id for d in old.derived}
+    after = {i.id for i in spec.indicators} | {d.id for d in spec.derived}
+    change = SpecChange(
+        old.version,
+        spec.version,
+        tuple(sorted(after - before)),
+        tuple(sorted(before - after)),
+        old.fingerprint == spec.fingerprint,
+    )
+    if change.unchanged:
+        return change
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        _record(store.con, spec)
+        _build(store.con, spec)
+        store.con.execute("COMMIT")
+    except Exception:
+        store.con.execute("ROLLBACK")
+        raise
+    store.spec = spec
+    return change

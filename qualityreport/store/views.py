@@ -38,8 +38,10 @@ from __future__ import annotations
 import duckdb
 
 from ..spec import Derived, Spec
-from .schema import quote
+from .sql import literal, quote
 
+# Raise when the views compute something differently: databases rebuild them on the next write.
+VIEWS_VERSION = 1
 KEY_INDICATORS = ("school_code", "year")
 ADJUSTED_STATUSES = ("新增", "停招", "撤销")
 CLOSED_STATUS = "撤销"
@@ -52,10 +54,6 @@ def attribute_ids(spec: Spec) -> list[str]:
 
 def numeric_ids(spec: Spec) -> list[str]:
     return [i.id for i in spec.indicators if i.is_numeric and i.id not in KEY_INDICATORS]
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _terms(terms: tuple[str, ...], prefix: str = "") -> str:
@@ -76,13 +74,13 @@ def _summed_ratio(d: Derived) -> str:
 def school_year_sql(spec: Spec) -> str:
     attributes, numbers = attribute_ids(spec), numeric_ids(spec)
     pivots = [
-        f"max(v.value_text) FILTER (WHERE v.indicator_id = {_literal(i)}) AS {quote(i)}"
+        f"max(v.value_text) FILTER (WHERE v.indicator_id = {literal(i)}) AS {quote(i)}"
         for i in attributes
     ] + [
-        f"max(v.value_number) FILTER (WHERE v.indicator_id = {_literal(i)}) AS {quote(i)}"
+        f"max(v.value_number) FILTER (WHERE v.indicator_id = {literal(i)}) AS {quote(i)}"
         for i in numbers
     ]
-    adjusted = ", ".join(_literal(s) for s in ADJUSTED_STATUSES)
+    adjusted = ", ".join(literal(s) for s in ADJUSTED_STATUSES)
     columns = (
         ["b.school_code", "b.year", "b.submission_id", "b.version"]
         + [f"b.{quote(i)}" for i in attributes + numbers]
@@ -103,7 +101,7 @@ WITH current_submission AS (
     GROUP BY v.submission_id
 ), specialty_counts AS (
     SELECT s.submission_id,
-           count(*) FILTER (WHERE coalesce(s.status, '') <> {_literal(CLOSED_STATUS)}) AS specialty_count,
+           count(*) FILTER (WHERE coalesce(s.status, '') <> {literal(CLOSED_STATUS)}) AS specialty_count,
            count(*) FILTER (WHERE s.status IN ({adjusted})) AS specialties_adjusted
     FROM specialties s JOIN current_submission USING (submission_id)
     GROUP BY s.submission_id

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .formula_guard import formula_safe
 from .records import ValidationResult
 
 FINDINGS_SHEET = "校验结果"
 FILLS = {"error": "FFF4B6B0", "warning": "FFFEE4A8", "info": "FFD1E9FF"}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value) -> str | int | float | None:
-    """A value as it may go into a spreadsheet: text that would start a formula is neutralised."""
-    if value is None or isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _write_findings_sheet(book, result: ValidationResult, lang: str) -> None:
@@ -42,7 +34,7 @@ def _write_findings_sheet(book, result: ValidationResult, lang: str) -> None:
             finding.found,
             finding.expected,
         )
-        sheet.append([safe_text(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
         sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=FILLS[finding.severity])

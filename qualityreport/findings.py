@@ -5,7 +5,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict, dataclass
 
+# Every severity a finding can have, most serious first. A rule or a target declared in the
+# specs may be an error or a warning; info only reports how a value was read.
 SEVERITIES = ("error", "warning", "info")
+DECLARABLE_SEVERITIES = SEVERITIES[:2]
 
 
 @dataclass(frozen=True)

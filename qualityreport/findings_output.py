@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Sequence
 
 from . import __version__
 from .records import ValidationResult
+from .textwidth import pad
 
 JSON_SCHEMA_VERSION = 1
 
@@ -69,19 +69,13 @@ def summary_line(result: ValidationResult, lang: str = "zh") -> str:
     )
 
 
-def _pad(text: str, width: int) -> str:
-    """Pad to a terminal width: Chinese characters take two columns."""
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
-
-
 def finding_lines(result: ValidationResult, lang: str = "zh") -> list[str]:
     words = _WORDS[lang]
     lines = []
     for f in result.findings:
         where = f.location or "—"
         rule = f.rule if f.rule and f.rule != f.code else f.code
-        lines.append(f"  {_pad(words[f.severity], 7)} {_pad(where, 18)} [{rule}] {f.message(lang)}")
+        lines.append(f"  {pad(words[f.severity], 7)} {pad(where, 18)} [{rule}] {f.message(lang)}")
     return lines
 
 

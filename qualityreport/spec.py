@@ -12,12 +12,12 @@ from typing import Any
 import yaml
 
 from .errors import SpecError
+from .findings import DECLARABLE_SEVERITIES
 from .resources import specs_dir
 
 VALUE_TYPES = ("integer", "number", "string")
 SHEET_LAYOUTS = ("form", "table", "narrative")
 RULE_OPS = ("eq", "ne", "gt", "ge", "lt", "le")
-SEVERITIES = ("error", "warning")
 SPEC_FILES = ("indicators.yaml", "rules.yaml")
 SNAKE_CASE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -388,7 +388,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
                 left=_terms(r, "left"),
                 op=r.get("op", str, choices=RULE_OPS),
                 right=_terms(r, "right"),
-                severity=r.get("severity", str, choices=SEVERITIES),
+                severity=r.get("severity", str, choices=DECLARABLE_SEVERITIES),
                 message_zh=message.get("zh", str),
                 message_en=message.get("en", str),
             )

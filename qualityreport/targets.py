@@ -10,12 +10,12 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .findings import DECLARABLE_SEVERITIES
 from .resources import specs_dir
 from .spec import SNAKE_CASE_ID, YamlReader, read_yaml_file
 
 COMPARISONS = ("gt", "ge", "lt", "le", "eq", "between")
 SCOPES = ("school", "specialty", "city")
-SEVERITIES = ("error", "warning")
 BUILTIN_PARAMETERS = ("year",)
 # Views each scope's expressions are evaluated over.
 SCOPE_VIEWS = {"school": "school_year", "specialty": "specialty_year", "city": "city_year"}
@@ -187,7 +187,10 @@ def _target(r: YamlReader, params: set[str]) -> Target:
         applies_to=applies_to,
         required=required,
         severity=r.get(
-            "severity", str, default="error" if required else "warning", choices=SEVERITIES
+            "severity",
+            str,
+            default="error" if required else "warning",
+            choices=DECLARABLE_SEVERITIES,
         ),
         comparison=comparison,
         threshold=threshold,

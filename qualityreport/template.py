@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from xlsxwriter.exceptions import FileCreateError
 from . import layout
 from .errors import InputError
 from .spec import Field, Sheet, Spec, Table
+from .textwidth import display_width
 
 # Formatted, validated blank rows in the specialty table; schools insert more rows if needed.
 TABLE_BLANK_ROWS = 200
@@ -239,7 +239,7 @@ def _write_form(ws, spec: Spec, sheet: Sheet, year: int, data: SchoolData, forma
         )
         ws.write_string(row, layout.FORM_NOTE_COL, indicator.definition, formats.note)
         _validate(ws, row, layout.FORM_VALUE_COL, row, indicator)
-    label_width = max([_display_width(i.name) for i in indicators] + [10])
+    label_width = max([display_width(i.name) for i in indicators] + [10])
     ws.set_column(layout.FORM_LABEL_COL, layout.FORM_LABEL_COL, label_width + 3)
     ws.set_column(layout.FORM_UNIT_COL, layout.FORM_UNIT_COL, 9)
     ws.set_column(layout.FORM_VALUE_COL, layout.FORM_VALUE_COL, 24)
@@ -270,7 +270,7 @@ def _write_table(ws, table: Table, year: int, rows: list[dict[str, object]], for
 def _table_width(column: Field) -> int:
     if column.id.endswith("_name"):
         return 26
-    return max(_display_width(column.label()) + 2, 10)
+    return max(display_width(column.label()) + 2, 10)
 
 
 def _write_narratives(
@@ -419,11 +419,6 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _display_width(text: str) -> int:
-    """Width in Excel character units: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _wrapped_height(text: str, column_width: int) -> int:
-    lines = max(1, math.ceil(_display_width(text) / column_width))
+    lines = max(1, math.ceil(display_width(text) / column_width))
     return 16 * lines + 6

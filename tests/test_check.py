@@ -593,3 +593,34 @@ def test_cli_check_xlsx_never_writes_live_formulas(tmp_path, spec):
     assert '\'=HYPERLINK("x")' in names
     assert not any(str(n).startswith("=") for n in names)
     assert all(c.data_type != "f" for row in book["明细"].iter_rows() for c in row)
+
+
+def test_check_to_a_file_on_an_empty_database_closes_the_file(tmp_path):
+    import gc
+    import warnings
+
+    db = tmp_path / "empty.duckdb"
+    with open_store(db):
+        pass
+    out = tmp_path / "check.txt"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        CliRunner().invoke(cli, ["check", "--db", str(db), "-o", str(out)])
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert "数据库中还没有数据" in out.read_text(encoding="utf-8")
+
+
+def test_check_results_export_from_python(tmp_path, spec):
+    """A Python user exports check results without the command line."""
+    from qualityreport.check.export import write_results_xlsx
+
+    db = tmp_path / "city.duckdb"
+    with open_store(db, spec) as s:
+        ingest(s, [make_result(spec, SANXIA, 2024, school_name='=HYPERLINK("x")')])
+        report = check(s, load_target_sets(["national-standards"]), 2024)
+    path = write_results_xlsx(report, tmp_path / "check.xlsx", "zh")
+    rows = list(openpyxl.load_workbook(path)["明细"].iter_rows(values_only=True))
+    column, scope = rows[0].index("subject_name"), rows[0].index("scope")
+    names = [row[column] for row in rows[1:] if row[scope] == "school"]
+    assert names and all(n == '\'=HYPERLINK("x")' for n in names)

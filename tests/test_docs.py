@@ -109,3 +109,32 @@ def test_readme_has_no_unfinished_parts():
     assert "PLACEHOLDER" not in readme and "TODO" not in readme
     for image in ("docs/img/school-report-page.png", "docs/img/city-report-matrix.png"):
         assert image in readme and (ROOT / image).is_file()
+
+
+def _sources() -> dict[str, str]:
+    return {
+        str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
+        for p in (ROOT / "qualityreport").rglob("*.py")
+    }
+
+
+def test_each_shared_rule_lives_in_one_module():
+    """Number formatting, the formula guard, comparing with a threshold, display width, the
+    first line of an error and the progress bar are each written once and used everywhere."""
+    rules = {
+        "def format_value(": "qualityreport/numbers.py",
+        "def format_threshold(": "qualityreport/numbers.py",
+        "def format_gap(": "qualityreport/numbers.py",
+        ":,": "qualityreport/numbers.py",
+        "FORMULA_STARTS = ": "qualityreport/formula_guard.py",
+        "def compare(": "qualityreport/check/results.py",
+        "east_asian_width": "qualityreport/textwidth.py",
+        "splitlines()[0]": "qualityreport/errors.py",
+        "rich.progress": "qualityreport/cli/common.py",
+        "SEVERITIES = (": "qualityreport/findings.py",
+        "def latest_year(": "qualityreport/store/queries.py",
+    }
+    sources = _sources()
+    for needle, home in rules.items():
+        where = sorted(name for name, text in sources.items() if needle in text)
+        assert where == [home], (needle, where)

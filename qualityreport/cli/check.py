@@ -9,38 +9,25 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, StoreError
-from .common import config_option, lang_option, one_line_errors
-from .store import console, db_option, table
-
-COMPARISON_SIGNS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "=", "between": "≈"}
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def format_value(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{value:.1%}"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+from ..numbers import comparison_text, format_gap, format_threshold, format_value
+from .common import (
+    config_option,
+    db_option,
+    emit,
+    lang_option,
+    one_line_errors,
+    output_console,
+    output_options,
+    table,
+)
 
 
-def format_gap(gap, unit: str, lang: str) -> str:
-    """A gap between two percentages is in percentage points, not a percent of anything."""
-    if gap is None or unit != "percent":
-        return format_value(gap, unit)
-    points = f"{gap * 100:+.1f}"
-    return f"{points}个百分点" if lang == "zh" else f"{points} pp"
-
-
-def _threshold_text(result) -> str:
+def _threshold_text(result, lang: str) -> str:
     if result.threshold is None:
         return "—"
-    sign = COMPARISON_SIGNS.get(result.comparison or "", "")
-    text = f"{sign}{format_value(result.threshold, result.unit)}"
+    text = comparison_text(result.comparison or "", result.threshold, result.unit, lang)
     if result.comparison == "between" and result.tolerance is not None:
-        text += f" ±{format_value(result.tolerance, result.unit)}"
+        text += f" ±{format_threshold(result.tolerance, result.unit, lang)}"
     return text
 
 
@@ -62,20 +49,7 @@ def _threshold_text(result) -> str:
     metavar="NAME=VALUE",
     help="Set one parameter; repeatable; overrides the city configuration's parameters.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "xlsx"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write to this file (required for xlsx).",
-)
+@output_options("text", "json", "xlsx")
 @lang_option
 @one_line_errors
 def check_command(
@@ -83,6 +57,7 @@ def check_command(
 ):
     """目标达成 / Check targets. Exit code 1 when a required target is missed."""
     from ..check import check
+    from ..check.export import write_results_xlsx
     from ..city import load_city_config
     from ..store import expected_from_city, open_store
     from ..targets import load_target_sets, parse_param
@@ -105,30 +80,22 @@ def check_command(
         report = check(store, sets, year, parameters, expected_schools=expected)
     if output_format == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
-        _emit(text + "\n", output)
+        emit(text + "\n", output)
     elif output_format == "xlsx":
-        write_xlsx(report, output, lang)
+        write_results_xlsx(report, output, lang)
         click.echo(f"已写出 / written: {output}", err=True)
     else:
         _print_text(report, sets, lang, output)
     sys.exit(0 if report.passed else 1)
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
-
-
 def _print_text(report, sets, lang: str, output: str | None) -> None:
-    zh = lang == "zh"
-    out = console()
-    if output:
-        from rich.console import Console
+    with output_console(output) as out:
+        _print_report(out, report, sets, lang)
 
-        handle = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        out = Console(file=handle, width=160, highlight=False)
+
+def _print_report(out, report, sets, lang: str) -> None:
+    zh = lang == "zh"
     if report.year is None:
         out.print("数据库中还没有数据 / the database holds no submissions yet")
         return
@@ -169,9 +136,9 @@ def _print_text(report, sets, lang: str, output: str | None) -> None:
             [
                 r.name if zh else r.name_en,
                 r.subject_name or r.subject_id,
-                format_value(r.value, r.unit),
-                _threshold_text(r),
-                format_gap(r.gap, r.unit, "zh" if zh else "en"),
+                format_value(r.value, r.unit, lang),
+                _threshold_text(r, lang),
+                format_gap(r.gap, r.unit, lang),
                 r.clause,
             ]
             for r in missed
@@ -189,60 +156,3 @@ def _print_text(report, sets, lang: str, output: str | None) -> None:
         )
     )
     out.print(verdict)
-    if output:
-        handle.close()
-
-
-def _safe(value):
-    """A cell value that a spreadsheet will never run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def write_xlsx(report, path: str, lang: str) -> None:
-    import xlsxwriter
-
-    from ..check.results import RESULT_COLUMNS
-
-    zh = lang == "zh"
-    # strings_to_formulas off as well: the leading quote alone is the portable guard
-    book = xlsxwriter.Workbook(
-        path, {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-    )
-    try:
-        summary = book.add_worksheet("汇总" if zh else "Summary")
-        headers = (
-            ["目标集", "目标", "名称", "范围", "必达", "达标", "未达标", "无数据", "不适用"]
-            if zh
-            else ["set", "target", "name", "scope", "required", "met", "missed", "no data", "n/a"]
-        )
-        summary.write_row(0, 0, headers)
-        for n, s in enumerate(report.summaries, start=1):
-            summary.write_row(
-                n,
-                0,
-                [
-                    _safe(v)
-                    for v in (
-                        s.set_id,
-                        s.target_id,
-                        s.name if zh else s.name_en,
-                        s.scope,
-                        s.required,
-                        s.met,
-                        s.missed,
-                        s.no_data,
-                        s.not_applicable,
-                    )
-                ],
-            )
-        detail = book.add_worksheet("明细" if zh else "Results")
-        fields = [*RESULT_COLUMNS, "year"]
-        detail.write_row(0, 0, fields)
-        for n, r in enumerate(report.results, start=1):
-            detail.write_row(
-                n, 0, [_safe(getattr(r, f)) if getattr(r, f) is not None else "" for f in fields]
-            )
-    finally:
-        book.close()

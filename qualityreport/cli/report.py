@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .common import lang_option, one_line_errors
-from .store import db_option
+from ..errors import RenderError
+from .common import db_option, lang_option, one_line_errors, progress_bar
 
 
 def _year(db_path: str, year: int | None) -> int:
-    from ..render.report_data import latest_year
+    from ..store import latest_year, open_store
 
-    return year if year is not None else latest_year(db_path)
+    if year is not None:
+        return year
+    with open_store(db_path, read_only=True) as store:
+        found = latest_year(store)
+    if found is None:
+        raise RenderError(
+            f"数据库中还没有数据，请先入库 / no data yet, run ingest first: {db_path}"
+        )
+    return found
 
 
 def _written(result) -> None:
@@ -109,7 +116,7 @@ def schools_command(year, db_path, out_dir, workers, lang, template_dir, logo):
 
     year = _year(db_path, year)
     total = len(school_codes(db_path, year))
-    with _Progress(total) as advance:
+    with progress_bar(total, "生成报告 / rendering") as advance:
         results = render_school_reports(
             db_path,
             year,
@@ -170,25 +177,3 @@ def city_command(
             logo=logo,
         )
     )
-
-
-class _Progress:
-    """A progress bar on standard error while reports render; silent when not a terminal."""
-
-    def __init__(self, total: int):
-        self.total, self.bar = total, None
-
-    def __enter__(self):
-        if sys.stderr.isatty() and self.total > 1:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            task = self.bar.add_task("生成报告 / rendering", total=self.total)
-            return lambda result: self.bar.advance(task)
-        return lambda result: None
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()

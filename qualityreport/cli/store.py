@@ -11,9 +11,18 @@ from pathlib import Path
 import click
 
 from ..errors import StoreError
-from .common import config_option, lang_option, one_line_errors, specs_option
-
-DEFAULT_DB = "qualityreport.duckdb"
+from .common import (
+    config_option,
+    db_option,
+    emit,
+    lang_option,
+    one_line_errors,
+    output_console,
+    output_options,
+    pick,
+    specs_option,
+    table,
+)
 
 OUTCOME_LABELS = {
     "accepted": ("已入库", "accepted"),
@@ -26,44 +35,6 @@ STATUS_LABELS = {
     "superseded": ("已被替换", "superseded"),
     "rejected": ("未入库", "rejected"),
 }
-
-
-def db_option(f):
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False),
-        default=DEFAULT_DB,
-        show_default=True,
-        help="DuckDB database file / 数据库文件。",
-    )(f)
-
-
-def console():
-    """A rich console that does not wrap Chinese tables at 80 columns when output is piped."""
-    from rich.console import Console
-
-    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
-
-
-def table(title: str, headers: list[str], rows: list[list], justify_numbers: bool = True):
-    from rich.table import Table
-
-    grid = Table(title=title, title_justify="left", show_lines=False)
-    for i, header in enumerate(headers):
-        numeric = (
-            justify_numbers
-            and rows
-            and all(isinstance(r[i], int | float) or r[i] is None for r in rows)
-        )
-        grid.add_column(header, justify="right" if numeric else "left")
-    for row in rows:
-        grid.add_row(*["" if v is None else str(v) for v in row])
-    return grid
-
-
-def pick(labels: tuple[str, str], lang: str) -> str:
-    return labels[1] if lang == "en" else labels[0]
 
 
 def _open(db_path: str, read_only: bool = True):
@@ -130,23 +101,17 @@ def _outcome_line(n: int, total: int, outcome, lang: str) -> str:
 @click.command("history")
 @click.argument("school")
 @db_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@output_options("text", "json")
 @lang_option
 @one_line_errors
-def history_command(school, db_path, output_format, lang):
+def history_command(school, db_path, output_format, output, lang):
     """提交历史 / Every submission of a school (by code or name), with versions."""
     from ..store import history
 
     with _open(db_path) as store:
         records = history(store, school)
     if output_format == "json":
-        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2))
+        emit(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2), output)
         return
     if not records:
         raise StoreError(f"没有找到该学校的提交记录 / no submissions for school: {school}")
@@ -170,23 +135,18 @@ def history_command(school, db_path, output_format, lang):
         for r in records
     ]
     title = f"{records[-1].school_name or school} ({records[-1].school_code})"
-    console().print(table(title, headers, rows))
+    with output_console(output) as out:
+        out.print(table(title, headers, rows))
 
 
 @click.command("status")
 @click.option("--year", type=int, default=None, help="Reporting year (default: the latest).")
 @db_option
 @config_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@output_options("text", "json")
 @lang_option
 @one_line_errors
-def status_command(year, db_path, config_file, output_format, lang):
+def status_command(year, db_path, config_file, output_format, output, lang):
     """提交情况 / Completeness of a year: who submitted, who is missing."""
     from ..city import load_city_config
     from ..store import expected_from_city, status
@@ -195,10 +155,14 @@ def status_command(year, db_path, config_file, output_format, lang):
     with _open(db_path) as store:
         report = status(store, year, expected)
     if output_format == "json":
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        emit(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str), output)
         return
+    with output_console(output) as out:
+        _print_status(out, report, lang)
+
+
+def _print_status(out, report, lang: str) -> None:
     zh = lang == "zh"
-    out = console()
     share = f"{report.share:.0%}" if report.share is not None else "—"
     out.print(
         f"{report.year} {'年度 已提交' if zh else 'submitted'} {report.received}/"
@@ -241,33 +205,28 @@ def status_command(year, db_path, config_file, output_format, lang):
 @click.command("sql")
 @click.argument("statement")
 @db_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "csv", "json"]),
-    default="text",
-    show_default=True,
-)
+@output_options("text", "csv", "json")
 @one_line_errors
-def sql_command(statement, db_path, output_format):
+def sql_command(statement, db_path, output_format, output):
     """只读查询 / Run one read-only SELECT over the views (school_year, city_year, …)."""
-    from ..annotate import safe_text
+    from ..formula_guard import formula_safe
     from ..store import query
 
     with _open(db_path) as store:
         columns, rows = query(store, statement)
     if output_format == "json":
         records = [dict(zip(columns, r, strict=True)) for r in rows]
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+        emit(json.dumps(records, ensure_ascii=False, indent=2, default=str), output)
     elif output_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         # submitted text (a school name) must not become a formula when the CSV is opened in Excel
-        writer.writerows([safe_text(v) for v in row] for row in rows)
-        click.echo(buffer.getvalue(), nl=False)
+        writer.writerows([formula_safe(v) for v in row] for row in rows)
+        emit(buffer.getvalue(), output)
     else:
-        console().print(table("", columns, [list(r) for r in rows]))
+        with output_console(output) as out:
+            out.print(table("", columns, [list(r) for r in rows]))
 
 
 @click.command("migrate")

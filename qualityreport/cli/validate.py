@@ -7,26 +7,12 @@ from pathlib import Path
 
 import click
 
-from .common import lang_option, one_line_errors, specs_option
+from .common import emit, lang_option, one_line_errors, output_options, progress_bar, specs_option
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "html"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write the report to this file instead of standard output.",
-)
+@output_options("text", "json", "html")
 @click.option(
     "--annotate",
     type=click.Path(),
@@ -64,7 +50,7 @@ def validate_command(paths, output_format, output, annotate, details, lang, spec
     show_details = details if details is not None else len(files) == 1
     results = []
     interactive = output_format == "text" and output is None
-    with _progress(len(files), enabled=len(files) > 1) as advance:
+    with progress_bar(len(files), "校验 / validating") as advance:
         # validate_paths, not file by file: it warns when a school and year come twice in the batch
         for result in validate_paths(files, spec):
             results.append(result)
@@ -74,16 +60,16 @@ def validate_command(paths, output_format, output, annotate, details, lang, spec
     if annotate:
         _annotate(results, Path(annotate), lang)
     if output_format == "json":
-        _emit(to_json(results, spec.version), output)
+        emit(to_json(results, spec.version), output)
     elif output_format == "html":
-        _emit(to_html(results, spec.version, lang), output)
+        emit(to_html(results, spec.version, lang), output)
     elif output is not None:
         lines = []
         for result in results:
             lines.append(summary_line(result, lang))
             lines.extend(finding_lines(result, lang) if show_details else [])
         lines.append(totals_line(results, lang))
-        _emit("\n".join(lines) + "\n", output)
+        emit("\n".join(lines) + "\n", output)
     else:
         click.echo(totals_line(results, lang))
     sys.exit(exit_code(results))
@@ -96,14 +82,6 @@ def _echo_result(result, lang, show_details, summary_line, finding_lines):
             click.echo(line)
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"已写出 / written: {output}", err=True)
-
-
 def _annotate(results, target: Path, lang: str) -> None:
     from ..annotate import annotate_workbook
 
@@ -112,25 +90,3 @@ def _annotate(results, target: Path, lang: str) -> None:
         output = target / f"{Path(result.file).stem}.annotated.xlsx" if many else target
         annotate_workbook(result, output, lang)
         click.echo(f"已标注 / annotated: {output}", err=True)
-
-
-class _progress:
-    """A progress bar on standard error for many files; nothing for one."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.enabled, self.bar = total, enabled and sys.stderr.isatty(), None
-
-    def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            task = self.bar.add_task("校验 / validating", total=self.total)
-            return lambda: self.bar.advance(task)
-        return lambda: None
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()

@@ -6,8 +6,9 @@ import base64
 import io
 from collections.abc import Sequence
 
+from ..check.results import compare
+from ..numbers import format_threshold, format_value
 from .fonts import ReportFonts
-from .sentences import format_threshold, format_value
 
 MET = "#3a7d44"
 MISSED = "#c8553d"
@@ -45,15 +46,6 @@ def _scale(unit: str):
     return 100.0 if unit == "percent" else 1.0
 
 
-def _meets(value: float, target: float, comparison: str) -> bool:
-    return {
-        "ge": value >= target,
-        "gt": value > target,
-        "le": value <= target,
-        "lt": value < target,
-    }.get(comparison, value >= target)
-
-
 def ratio_bars(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -62,6 +54,7 @@ def ratio_bars(
     *,
     target: float | None = None,
     comparison: str = "ge",
+    tolerance: float | None = None,
     target_label: str = "目标",
     lang: str = "zh",
 ) -> str:
@@ -74,7 +67,9 @@ def ratio_bars(
     scale = _scale(unit)
     ys = range(len(pairs))
     colours = [
-        NEUTRAL if target is None else (MET if _meets(v, target, comparison) else MISSED)
+        NEUTRAL
+        if target is None
+        else (MET if compare(v, comparison, target, tolerance) else MISSED)
         for v, _ in pairs
     ]
     ax.barh(list(ys), [v * scale for v, _ in pairs], color=colours, height=0.65)
@@ -165,9 +160,9 @@ def share_bars(
         ax.text(
             v,
             y,
-            f" {format_value(v, unit, lang)}（{v / total:.1%}）"
+            f" {format_value(v, unit, lang)}（{format_value(v / total, 'percent')}）"
             if lang == "zh"
-            else f" {format_value(v, unit, lang)} ({v / total:.1%})",
+            else f" {format_value(v, unit, lang)} ({format_value(v / total, 'percent')})",
             va="center",
             fontsize=7,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from ..numbers import comparison_text, format_threshold, format_value
 from ..spec import Spec
 from . import charts
 from .fonts import ReportFonts
@@ -20,7 +21,7 @@ from .school_view import (
     target_table,
     target_unit,
 )
-from .sentences import comparison_text, describe, format_threshold, format_value, verdict
+from .sentences import describe, verdict
 from .tables import MET_FILL, MISSED_FILL, NODATA_FILL, Column, number_table, text_table
 
 CITY_FIGURES = (
@@ -626,7 +627,7 @@ def _quality(data: CityReportData, t: Labels) -> Block:
                 "code": code,
                 "title": (kind.title_zh if zh else kind.title_en) if kind else "",
                 "severity": kind.severity if kind else "",
-                "count": f"{count:,}",
+                "count": format_value(count, "", with_unit=False),
             }
         )
     return Block(

@@ -654,14 +654,3 @@ def report_spec(db_path: str | Path) -> Spec:
     """The spec a report of this database uses: the one the database records."""
     with _Store(db_path) as store:
         return store.recorded_spec() or load_spec()
-
-
-def latest_year(db_path: str | Path) -> int:
-    """The latest year with data; RenderError for an empty database."""
-    with _Store(db_path) as store:
-        years = _years(store)
-    if not years:
-        raise RenderError(
-            f"数据库中还没有数据，请先入库 / no data yet, run ingest first: {db_path}"
-        )
-    return years[-1]

@@ -8,19 +8,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from ..numbers import comparison_text, delta_text, format_value
 from ..spec import Spec
 from . import charts
 from .fonts import ReportFonts
 from .labels import Labels
 from .report_data import IndicatorInfo, SchoolReportData, TargetResult, indicator_infos
-from .sentences import (
-    comparison_text,
-    delta_text,
-    describe,
-    format_value,
-    join_clauses,
-    verdict,
-)
+from .sentences import describe, join_clauses, verdict
 from .tables import MET_FILL, MISSED_FILL, NODATA_FILL, Column, number_table, text_table
 
 SCALE = ("students_enrolled", "students_admitted", "graduates", "specialty_count", "staff_total")

@@ -1,0 +1,45 @@
+"""The one number vocabulary: values, thresholds, changes and gaps as every output prints them."""
+
+from qualityreport.numbers import (
+    comparison_text,
+    delta_text,
+    format_gap,
+    format_threshold,
+    format_value,
+    shown,
+)
+
+
+def test_values_with_their_units():
+    assert format_value(0.5634, "percent") == "56.3%"
+    assert format_value(15.24, "ratio") == "15.2:1"
+    assert format_value(1234, "人") == "1,234人"
+    assert format_value(35_123_456, "元") == "3,512.3万元"
+    assert format_value(8235.4, "元") == "8,235元"
+    assert format_value(None, "人") == "—"
+    assert format_value(float("nan"), "percent") == "—"
+    assert format_value(1234, "人", "en") == "1,234"
+    assert format_value(35_123_456, "元", "en") == "35.12 million yuan"
+
+
+def test_thresholds_drop_needless_decimals():
+    assert format_threshold(0.1, "percent") == "10%"
+    assert format_threshold(0.125, "percent") == "12.5%"
+    assert format_threshold(20, "ratio") == "20:1"
+    assert comparison_text("gt", 0.5, "percent") == "> 50%"
+    assert comparison_text("le", 20, "ratio") == "≤ 20:1"
+
+
+def test_changes_are_the_difference_of_the_printed_values():
+    assert delta_text(0.563, 0.522, "percent") == "+4.1个百分点"
+    assert delta_text(0.5, 0.5004, "percent") == "持平"
+    assert delta_text(1234, 1250, "人") == "−16人"
+    assert delta_text(1, None, "人") == "—"
+    assert shown(0.5634, "percent") == 56.3
+
+
+def test_gaps_between_percentages_are_percentage_points():
+    assert format_gap(-0.014, "percent") == "-1.4个百分点"
+    assert format_gap(0.02, "percent", "en") == "+2.0 pp"
+    assert format_gap(-120, "人") == "−120人"
+    assert format_gap(None, "人") == "—"

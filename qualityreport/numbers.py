@@ -37,9 +37,11 @@ def trim(number: float, digits: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def is_missing(value) -> bool:
-    """No value: None or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def known(value: float | None) -> float | None:
+    """The value as a float, or None when there is none (None or NaN)."""
+    if value is None or math.isnan(value):
+        return None
+    return float(value)
 
 
 def format_value(
@@ -51,7 +53,8 @@ def format_value(
     digits: int | None = None,
 ) -> str:
     """56.3%, 15.2:1, 1,234人, 3,500.0万元; an em dash when there is no value."""
-    if is_missing(value):
+    value = known(value)
+    if value is None:
         return "—"
     if unit == "percent":
         return f"{value * 100:.{1 if digits is None else digits}f}%"
@@ -75,7 +78,8 @@ def format_value(
 
 def format_threshold(value: float | None, unit: str, lang: str = "zh") -> str:
     """A target line, without needless decimals: 50%, 20:1, 30册."""
-    if is_missing(value):
+    value = known(value)
+    if value is None:
         return "—"
     if unit == "percent":
         return trim(value * 100, 1) + "%"
@@ -93,15 +97,18 @@ def shown(value: float, unit: str) -> float:
     return float(value)
 
 
-def comparison_text(comparison: str, threshold: float | None, unit: str, lang: str = "zh") -> str:
+def comparison_text(
+    comparison: str | None, threshold: float | None, unit: str, lang: str = "zh"
+) -> str:
     """≥ 50% — the target line as printed in the attainment tables."""
-    symbol = COMPARISON_SYMBOLS.get(comparison, comparison)
+    symbol = COMPARISON_SYMBOLS.get(comparison or "", comparison or "")
     return f"{symbol} {format_threshold(threshold, unit, lang)}".strip()
 
 
 def delta_text(value: float | None, previous: float | None, unit: str, lang: str = "zh") -> str:
     """The change in a table cell: +4.1个百分点, −16人, 持平; an em dash without a previous year."""
-    if is_missing(value) or is_missing(previous):
+    value, previous = known(value), known(previous)
+    if value is None or previous is None:
         return "—"
     if unit == "percent":
         delta = round(value * 100, 1) - round(previous * 100, 1)
@@ -120,7 +127,8 @@ def delta_text(value: float | None, previous: float | None, unit: str, lang: str
 
 def format_gap(gap: float | None, unit: str, lang: str = "zh") -> str:
     """A signed distance from a threshold; between percentages it is in percentage points."""
-    if is_missing(gap):
+    gap = known(gap)
+    if gap is None:
         return "—"
     if unit == "percent":
         points = f"{gap * 100:+.1f}"

@@ -179,7 +179,7 @@ class YamlReader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            expected = {
+            expected: dict[Any, str] = {
                 str: "a string",
                 float: "a number",
                 int: "a whole number",
@@ -330,7 +330,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
             raise SpecError(directory / name, "", "is missing")
     path = directory / "indicators.yaml"
     root = read_yaml_text(text["indicators.yaml"], path, "qualityreport/indicators")
-    parts = {
+    parts: dict[str, Any] = {
         "sheets": tuple(
             Sheet(
                 s.ident(),

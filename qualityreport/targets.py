@@ -141,6 +141,7 @@ def _threshold(r: YamlReader, params: set[str]) -> Threshold | None:
         if not isinstance(values, dict) or not values:
             r.fail("must map each category to a number", f"{key}.values")
         default = value.get("default")
+        assert isinstance(values, dict)  # checked above: r.fail raises otherwise
         return Threshold(
             default=None if default is None else _bound(r, f"{key}.default", default, params),
             by=by,

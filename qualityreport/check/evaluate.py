@@ -144,12 +144,12 @@ class TargetRun:
                     by_code, _ = self.school_index()
                     result.append(_Row(code, by_code.get(code), None, reason="no-submission"))
         elif target.scope == "school":
-            for school in self.expected:
-                if school.school_code not in schools:
+            for expected in self.expected:
+                if expected.school_code not in schools:
                     result.append(
                         _Row(
-                            school.school_code or school.school_name,
-                            school.school_name,
+                            expected.school_code or expected.school_name,
+                            expected.school_name,
                             None,
                             reason="no-submission",
                         )
@@ -209,6 +209,8 @@ class TargetRun:
     def judge(
         self, target_set: TargetSet, target: Target, rows: Iterable[_Row]
     ) -> list[TargetResult]:
+        # The loader gives every target judged here (not a query) a comparison and threshold.
+        assert target.comparison is not None and target.threshold is not None
         results = []
         tolerance = (
             self.bound(target_set, target.tolerance) if target.tolerance is not None else None
@@ -262,12 +264,12 @@ class TargetRun:
         if missing:
             row = _Row(None, None, None, reason="parameter-missing")
             results = [self.result(target_set, target, row, None, None, None, "parameter-missing")]
-        elif target.kind == "expression":
+        elif target.expression is not None:
             results = self.judge(
                 target_set, target, self.subject_rows(target_set, target, target.expression)
             )
-        elif target.kind == "query":
-            results = self.evaluate_query(target_set, target)
+        elif target.query is not None:
+            results = self.evaluate_query(target_set, target, target.query)
         elif target.kind == "all_of":
             results = self.evaluate_all_of(target_set, target)
         else:
@@ -283,8 +285,10 @@ class TargetRun:
             )
         )
 
-    def evaluate_query(self, target_set: TargetSet, target: Target) -> list[TargetResult]:
-        columns, rows = self.sql(target_set, target, target.query)
+    def evaluate_query(
+        self, target_set: TargetSet, target: Target, query: str
+    ) -> list[TargetResult]:
+        columns, rows = self.sql(target_set, target, query)
         needed = {"subject_id", "subject_name", "value", "threshold"}
         if not needed <= set(columns):
             key = next(
@@ -330,17 +334,17 @@ class TargetRun:
 
     def reference(self, target_set: TargetSet, ref: str) -> tuple[TargetSet, Target]:
         set_id, _, target_id = ref.rpartition("/")
-        if not set_id or set_id == target_set.id:
-            other = target_set
-        else:
-            other = self.sets.get(set_id)
-            if other is None:
+        other = target_set
+        if set_id and set_id != target_set.id:
+            found = self.sets.get(set_id)
+            if found is None:
                 path = target_set.path.parent / f"{set_id}.yaml"
                 if not path.is_file():
                     raise SpecError(
                         target_set.path, "targets", f"refers to unknown target set '{set_id}'"
                     )
-                other = self.sets[set_id] = load_target_set(path)
+                found = self.sets[set_id] = load_target_set(path)
+            other = found
         try:
             return other, other.target(target_id)
         except StopIteration:
@@ -349,6 +353,7 @@ class TargetRun:
             ) from None
 
     def evaluate_all_of(self, target_set: TargetSet, target: Target) -> list[TargetResult]:
+        assert target.comparison is not None and target.threshold is not None
         parts = [self.reference(target_set, ref) for ref in target.all_of]
         verdicts = [{r.subject_id: r.met for r in self.evaluate(s, t)} for s, t in parts]
         rows = []
@@ -373,6 +378,7 @@ class TargetRun:
         return self.judge(target_set, target, rows)
 
     def evaluate_share_of(self, target_set: TargetSet, target: Target) -> list[TargetResult]:
+        assert target.share_of is not None
         other_set, other = self.reference(target_set, target.share_of)
         verdicts = [r.met for r in self.evaluate(other_set, other) if r.reason != "not-applicable"]
         judged = [m for m in verdicts if m is not None]

@@ -119,12 +119,12 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
             chunks.append([])
         chunks[-1].append(key)
     zh = t.lang == "zh"
-    per_set = {}
+    per_set: dict[str, int] = {}
     for chunk in chunks:
         per_set[chunk[0][0]] = per_set.get(chunk[0][0], 0) + 1
     seen: dict[str, int] = {}
     set_names = _set_names()
-    tables = []
+    tables: list[Block] = []
     for chunk in chunks:
         set_id = chunk[0][0]
         seen[set_id] = seen.get(set_id, 0) + 1
@@ -147,18 +147,18 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
         for r, school in enumerate(data.schools):
             row = {"school": school.name}
             for n, key in enumerate(chunk):
-                x = by_cell.get((school.code, *key))
-                if x is None:
+                cell = by_cell.get((school.code, *key))
+                if cell is None:
                     row[f"t{n}"] = ""
                     continue
-                unit = target_unit(x, infos)
+                unit = target_unit(cell, infos)
                 row[f"t{n}"] = (
-                    format_value(x.value, unit, t.lang)
-                    if x.value is not None
+                    format_value(cell.value, unit, t.lang)
+                    if cell.value is not None
                     else verdict(None, t.lang)
                 )
                 fills[(r, f"t{n}")] = (
-                    NODATA_FILL if x.met is None else MET_FILL if x.met else MISSED_FILL
+                    NODATA_FILL if cell.met is None else MET_FILL if cell.met else MISSED_FILL
                 )
             rows.append(row)
         table_id = f"city-matrix-{len(tables) + 1}"
@@ -208,7 +208,7 @@ def _common_target(data: CityReportData, indicator: str, infos) -> TargetResult 
         if len({x.threshold for x in results}) != 1:
             continue
         first = results[0]
-        found = target_for(indicator, [first], infos, values.get(first.subject_id))
+        found = target_for(indicator, [first], infos, values.get(first.subject_id or ""))
         if found is not None:
             candidates.append(found)
     candidates.sort(key=lambda x: "教职成" in x.clause or "national" in x.set_id)
@@ -275,7 +275,7 @@ def _distribution(
         info.unit,
         fonts,
         target=target.threshold if target else None,
-        comparison=target.comparison if target else "ge",
+        comparison=(target.comparison if target else None) or "ge",
         target_label=target_label(target, t) if target else "",
         lang=t.lang,
     )

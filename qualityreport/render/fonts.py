@@ -68,6 +68,8 @@ def find_cjk_fonts(families: Iterable[str] | None = None) -> ReportFonts:
     available = tuple(installed_cjk_families() if families is None else families)
     sans = next((f for f in SANS_FAMILIES if f in available), None)
     serif = next((f for f in SERIF_FAMILIES if f in available), None)
-    if sans is None and serif is None:
+    if sans is None:
+        sans = serif
+    if sans is None:
         raise RenderError(INSTALL_HINT)
-    return ReportFonts(sans=sans or serif, serif=serif or sans)
+    return ReportFonts(sans=sans, serif=serif or sans)

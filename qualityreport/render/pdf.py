@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -20,6 +21,9 @@ from ..spec import Spec
 from .fonts import ReportFonts, find_cjk_fonts
 from .labels import Labels
 from .report_data import report_spec
+
+if TYPE_CHECKING:
+    from .school_view import SchoolView
 
 CN_NUMBERS = ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、")
 CN_SECTIONS = ("（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）")
@@ -321,7 +325,7 @@ def city_report_html(
         )
     )
     title = title or t("city_title", city=place, year=year)
-    schools = ()
+    schools: tuple[SchoolView, ...] = ()
     if with_school_reports:
         schools = tuple(
             school_view(d, spec, t, fonts) for d in load_school_reports(db_path, year, spec=spec)

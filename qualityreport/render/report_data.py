@@ -590,7 +590,7 @@ def load_city_report_data(
                 "SELECT * FROM school_year WHERE year = ? ORDER BY county, school_code", (year,)
             )
         )
-        categories = ()
+        categories: tuple[CategoryRow, ...] = ()
         if store.has("specialty_year"):
             categories = tuple(
                 CategoryRow(

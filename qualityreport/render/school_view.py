@@ -205,9 +205,9 @@ def key_figures(
     return text_table(table_id, columns, rows)
 
 
-def _sentence(ids, data: SchoolReportData, infos, t: Labels, since: str) -> tuple[str, ...]:
+def _sentence(ids, data: SchoolReportData, infos, t: Labels, since: str | None) -> tuple[str, ...]:
     """One paragraph per block: the first clause names the school, the rest follow on."""
-    out = []
+    out: list[str] = []
     for i in ids:
         info = infos.get(i)
         if info is None or data.values.get(i) is None:
@@ -317,7 +317,7 @@ def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow,
         subject = (
             t.this_school
             if target.scope == "school"
-            else target.subject_name.removeprefix(data.name).strip()
+            else (target.subject_name or "").removeprefix(data.name).strip()
         )
         rows.append(
             TargetRow(
@@ -363,7 +363,7 @@ def target_table(
             {
                 "name": r.target.name if t.lang == "zh" else r.target.name_en,
                 "clause": r.target.clause,
-                "subject": r.subject or r.target.subject_name,
+                "subject": r.subject or r.target.subject_name or "",
                 "value": r.value,
                 "line": r.line,
                 "verdict": r.verdict,

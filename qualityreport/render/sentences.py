@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..numbers import format_threshold, format_value, is_missing, shown, trim
+from ..numbers import format_threshold, format_value, known, shown, trim
 
 
 def compare_phrase(
@@ -64,7 +64,8 @@ def describe(
     lang: str = "zh",
 ) -> str:
     """One sentence: 本校“双师型”教师占专业课教师比例为56.3%，高于市定目标50%，较上年提高4.1个百分点。"""
-    if is_missing(value):
+    value, target, previous = known(value), known(target), known(previous)
+    if value is None:
         return (
             f"{subject}{label}暂无数据。"
             if lang == "zh"
@@ -76,13 +77,13 @@ def describe(
         parts = [f"{subject} {label[:1].lower() + label[1:]} was {format_value(value, unit, lang)}"]
     else:
         parts = [f"{label} was {format_value(value, unit, lang)}"]
-    if not is_missing(target):
+    if target is not None:
         parts.append(
             compare_phrase(
                 value, target, unit, target_label or ("目标" if lang == "zh" else "target"), lang
             )
         )
-    if not is_missing(previous):
+    if previous is not None:
         parts.append(change_phrase(value, previous, unit, lang, since))
     return ("，".join(parts) + "。") if lang == "zh" else (", ".join(parts) + ".")
 

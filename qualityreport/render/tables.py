@@ -6,8 +6,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markupsafe import Markup
+
+from ..numbers import format_value
 
 _SHARED_ID = "qrgtshared"
 WRAP_CLASS = "qr-gt"
@@ -44,7 +47,10 @@ def shared_css() -> Markup:
     from great_tables import GT
 
     html = _options(GT(pl.DataFrame({"a": ["x"]})).with_id(_SHARED_ID), "9pt").as_raw_html()
-    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    found = re.search(r"<style>(.*?)</style>", html, re.S)
+    if found is None:
+        raise RuntimeError("great-tables wrote a table without its stylesheet")
+    css = found.group(1)
     css = css.replace(f"#{_SHARED_ID}", f".{WRAP_CLASS}")
     # The report's own font stack must win: GT names Latin system fonts only.
     css = re.sub(r"font-family:[^;]*;", "font-family: inherit;", css)
@@ -95,7 +101,8 @@ def text_table(
         {c.key: [str(r.get(c.key, "")) for r in rows] for c in columns},
         schema={c.key: pl.String for c in columns},
     )
-    gt = GT(frame).with_id(table_id).cols_label(**{c.key: c.label for c in columns})
+    labels: dict[str, Any] = {c.key: c.label for c in columns}
+    gt = GT(frame).with_id(table_id).cols_label(**labels)
     widths = {c.key: c.width for c in columns if c.width}
     if widths:
         gt = gt.cols_width(widths)
@@ -118,32 +125,22 @@ def number_table(
     css_class: str = "",
     font_size: str = "9pt",
 ) -> Markup:
-    """A table whose numeric columns great-tables formats: thousands separators, percentages."""
-    import polars as pl
-    from great_tables import GT
+    """A table with numeric columns: percentages and whole numbers printed by the one number
+    vocabulary (numbers.format_value), every other cell as text."""
+    formatted = []
+    for row in rows:
+        cells = {}
+        for c in columns:
+            value = row.get(c.key)
+            if c.key in percent:
+                cells[c.key] = format_value(_number(value), "percent")
+            elif c.key in integer:
+                cells[c.key] = format_value(_number(value), "", with_unit=False, digits=0)
+            else:
+                cells[c.key] = "" if value is None else str(value)
+        formatted.append(cells)
+    return text_table(table_id, columns, formatted, css_class=css_class, font_size=font_size)
 
-    data = {}
-    for c in columns:
-        values = [r.get(c.key) for r in rows]
-        if c.key in percent or c.key in integer:
-            data[c.key] = pl.Series(
-                c.key, [None if v is None else float(v) for v in values], dtype=pl.Float64
-            )
-        else:
-            data[c.key] = pl.Series(
-                c.key, ["" if v is None else str(v) for v in values], dtype=pl.String
-            )
-    gt = GT(pl.DataFrame(data)).with_id(table_id).cols_label(**{c.key: c.label for c in columns})
-    if integer:
-        gt = gt.fmt_integer(columns=list(integer), use_seps=True)
-    if percent:
-        gt = gt.fmt_percent(columns=list(percent), decimals=1)
-    gt = gt.sub_missing(missing_text="—")
-    widths = {c.key: c.width for c in columns if c.width}
-    if widths:
-        gt = gt.cols_width(widths)
-    for align in ("left", "center", "right"):
-        keys = [c.key for c in columns if c.align == align]
-        if keys:
-            gt = gt.cols_align(align, columns=keys)
-    return _html(_options(gt, font_size), table_id, css_class)
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -101,8 +102,11 @@ def _values_frame(submission_id: int, submission: Submission) -> pl.DataFrame:
 def _specialties_frame(store: Store, submission_id: int, submission: Submission) -> pl.DataFrame:
     columns = store.spec.specialties.columns
     rows = submission.specialties
-    data = {"submission_id": [submission_id] * len(rows), "row_number": [r.row for r in rows]}
-    schema = {"submission_id": pl.Int64, "row_number": pl.Int32}
+    data: dict[str, list[Any]] = {
+        "submission_id": [submission_id] * len(rows),
+        "row_number": [r.row for r in rows],
+    }
+    schema: dict[str, Any] = {"submission_id": pl.Int64, "row_number": pl.Int32}
     for column in columns:
         data[column.id] = [r.values.get(column.id) for r in rows]
         schema[column.id] = _POLARS_TYPES[column.type]
@@ -254,7 +258,7 @@ def _accepted(result: ValidationResult, allow_warnings: bool) -> bool:
     if not result.valid or (result.warnings and not allow_warnings):
         return False
     submission = result.submission
-    return bool(submission.school_code) and _year(submission) is not None
+    return submission is not None and bool(submission.school_code) and _year(submission) is not None
 
 
 def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) -> IngestOutcome:
@@ -274,7 +278,7 @@ def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) ->
             submission_id,
         )
 
-    if not _accepted(result, allow_warnings):
+    if submission is None or not _accepted(result, allow_warnings):
         submission_id = _insert_submission(store, result, "rejected", None)
         _append(store, "findings", _findings_frame(submission_id, result))
         return outcome("rejected", None, submission_id)

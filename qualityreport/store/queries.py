@@ -197,7 +197,10 @@ def status(
            WHERE y.year = ? ORDER BY y.county, y.school_code""",
         [year],
     )
-    submitted = tuple(SubmittedSchool(*r, expected=r[0] in wanted_codes) for r in submitted_rows)
+    submitted = tuple(
+        SubmittedSchool(code, name, county, version, at, warnings, expected=code in wanted_codes)
+        for code, name, county, version, at, warnings in submitted_rows
+    )
     done = {s.school_code for s in submitted}
     rejected = dict(
         store.rows(

@@ -147,7 +147,11 @@ def _read_table(spec: Spec, sheet: Sheet, report: _Findings):
     data_rows = [
         (n, r)
         for n, r in data_rows
-        if any(r[c] is not None and r[c].strip() for c in layout.columns.values() if c < len(r))
+        if any(
+            (cell := r[c]) is not None and cell.strip()
+            for c in layout.columns.values()
+            if c < len(r)
+        )
     ]
     total = len(data_rows) + max(0, sheet.total_rows - len(sheet.rows))
     if len(data_rows) > table.max_rows:

@@ -51,7 +51,7 @@ def _label_index(fields) -> dict[str, tuple[Field, bool]]:
 
 
 def _column_a_keys(sheet: Sheet) -> set[str]:
-    return {label_key(row[FORM_LABEL_COL]) for row in sheet.rows if row and row[FORM_LABEL_COL]}
+    return {label_key(label) for row in sheet.rows if row and (label := row[FORM_LABEL_COL])}
 
 
 def match_sheets(spec: Spec, book: Workbook, report: Report) -> dict[str, Sheet]:

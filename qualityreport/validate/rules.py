@@ -22,7 +22,7 @@ OPERATORS = {
 
 
 def _sum(terms: tuple[str, ...], values: dict[str, CellValue]):
-    total = 0
+    total: float = 0
     for term in terms:
         cell = values.get(term)
         if cell is None or not isinstance(cell.value, int | float):
@@ -168,7 +168,7 @@ def check_table_sums(
         added = sum(r.values.get(column.id) or 0 for r in rows)
         if added != total.value:
             sheet, cell = _split(total.source)
-            school_field = spec.indicator_by_id[column.sums_to]
+            school_field = spec.indicator_by_id[total.indicator]
             report(
                 "specialty-sum-mismatch",
                 sheet=sheet,

@@ -51,8 +51,8 @@ CATALOGUE: dict[str, FindingType] = {
             "error",
             "文件过大",
             "File too large",
-            "文件大小 {found} 超过上限 {expected}",
-            "the file size {found} exceeds the limit {expected}",
+            "文件{measure} {found} 超过上限 {expected}",
+            "the file's {measure_en} {found} exceeds the limit of {expected}",
         ),
         _t(
             "file-encrypted",
@@ -67,16 +67,72 @@ CATALOGUE: dict[str, FindingType] = {
             "error",
             "不是 Excel 工作簿",
             "Not a workbook",
-            "文件不是可读取的 Excel 工作簿（{reason}）",
-            "the file is not a readable Excel workbook ({reason})",
+            "无法作为 Excel 工作簿读取：{reason}",
+            "cannot be read as an Excel workbook: {reason_en}",
         ),
         _t(
             "file-too-many-rows",
             "error",
             "工作表行数过多",
             "Sheet too large",
-            "工作表有 {found}，超过可读取的上限 {expected}；请删除多余的行后再提交",
-            "the sheet has {found}, more than the limit of {expected}; delete the extra rows and resubmit",
+            "工作表有 {found} {unit}，超过可读取的上限 {expected} {unit}；请删除多余的行后再提交",
+            "the sheet has {found} {unit_en}, more than the limit of {expected}; delete the extra rows and resubmit",
+        ),
+        _t(
+            "file-used-range-too-large",
+            "error",
+            "工作表已用区域过大",
+            "Used range too large",
+            "工作表的已用区域为 {found}（{cells} 个单元格），超过可读取的上限 {expected} 个单元格；"
+            "多半是远处误填了内容或设置了格式，请删除这些单元格后再提交",
+            "the sheet's used range is {found} ({cells} cells), more than the limit of {expected} cells; "
+            "stray content or formatting far out in the sheet usually causes this: delete it and resubmit",
+        ),
+        _t(
+            "file-memory-limit",
+            "error",
+            "读取超出内存上限",
+            "Memory limit reached",
+            "读取此文件所需的内存超过上限 {expected}，已停止读取；文件可能已损坏，"
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交",
+            "reading this file needed more memory than the limit of {expected} and was stopped; "
+            "the file may be damaged: open it in Excel or WPS and save it as .xlsx",
+        ),
+        _t(
+            "file-time-limit",
+            "error",
+            "读取超时",
+            "Time limit reached",
+            "读取此文件超过 {expected} 秒仍未完成，已停止；文件可能已损坏，"
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再提交",
+            "reading this file took longer than {expected} seconds and was stopped; the file may be "
+            "damaged: open it in Excel or WPS and save it as .xlsx",
+        ),
+        _t(
+            "file-reader-failed",
+            "error",
+            "读取中止",
+            "Reader stopped",
+            "读取程序在此文件上意外中止，文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再提交",
+            "the reader stopped unexpectedly on this file, which may be damaged; open it in Excel or "
+            "WPS and save it as .xlsx",
+        ),
+        _t(
+            "file-check-failed",
+            "error",
+            "校验出错",
+            "Check failed",
+            "校验此文件时程序出错，此文件未能校验；请将文件发给系统维护者",
+            "the program failed while checking this file, which was not checked; please send the "
+            "file to the maintainers",
+        ),
+        _t(
+            "file-format-mismatch",
+            "info",
+            "扩展名与格式不符",
+            "Name and format differ",
+            "文件名为 {found}，内容实际是{format}，已按实际格式读取",
+            "the file is named {found} but holds {format_en}; it was read as what it holds",
         ),
         _t(
             "file-has-macros",
@@ -128,7 +184,7 @@ CATALOGUE: dict[str, FindingType] = {
         ),
         _t(
             "sheet-unknown",
-            "warning",
+            "info",
             "多余的工作表",
             "Unknown sheet",
             "工作表“{found}”不属于填报模板，已忽略",
@@ -149,6 +205,24 @@ CATALOGUE: dict[str, FindingType] = {
             "Renamed sheet",
             "工作表“{found}”按内容识别为“{expected}”",
             "the sheet '{found}' was taken as '{expected}'",
+        ),
+        _t(
+            "sheet-duplicate",
+            "error",
+            "工作表重名",
+            "Two sheets of one name",
+            "有不止一个工作表名为“{found}”（Excel 不区分大小写），无法确定应读取哪一个；"
+            "请删除或重命名多余的工作表",
+            "more than one sheet is named '{found}' (Excel ignores letter case), so which to read is "
+            "unclear; delete or rename the extra sheet",
+        ),
+        _t(
+            "row-hidden",
+            "warning",
+            "行被隐藏",
+            "Hidden row",
+            "第 {found} 行被隐藏，其中的数据仍会读取；请取消隐藏核对后再提交，或删除该行",
+            "row {found} is hidden but its data is read; unhide and check it, or delete the row",
         ),
         _t(
             "label-missing",
@@ -192,7 +266,7 @@ CATALOGUE: dict[str, FindingType] = {
         ),
         _t(
             "column-unknown",
-            "warning",
+            "info",
             "多余的列",
             "Unknown column",
             "列“{found}”不属于模板，已忽略",
@@ -213,6 +287,14 @@ CATALOGUE: dict[str, FindingType] = {
             "Not a number",
             "“{label}”应为数字，填写的是“{found}”",
             "'{label}' must be a number, found '{found}'",
+        ),
+        _t(
+            "value-inner-space",
+            "error",
+            "数字中间有空格",
+            "Space inside a number",
+            "“{label}”填写的“{found}”中间有空格，无法确定是一个数还是两个数；请只填写一个数",
+            "'{label}': '{found}' has a space inside, so it may be one number or two; type one number",
         ),
         _t(
             "value-not-integer",
@@ -288,11 +370,32 @@ CATALOGUE: dict[str, FindingType] = {
         ),
         _t(
             "value-formula-uncached",
-            "warning",
+            "error",
             "公式无计算结果",
             "Formula without a value",
-            "“{label}”是公式且没有保存计算结果，读到的值为 {found}；请在 Excel/WPS 中打开并保存，或直接填写数值",
-            "'{label}' is a formula with no saved result (read as {found}); open and save the file in Excel, or type the value",
+            "“{label}”是公式，但文件中没有保存它的计算结果（保存此文件的程序不计算公式）；"
+            "请在 Excel 或 WPS 中打开后保存，或直接填写数值",
+            "'{label}' is a formula whose result was not saved (the program that saved the file does "
+            "not calculate); open and save the file in Excel or WPS, or type the value",
+        ),
+        _t(
+            "value-formula-error",
+            "error",
+            "公式结果为错误值",
+            "Error value",
+            "“{label}”的值是错误值 {found}（公式除以零或引用无效等），请修正公式或直接填写数值",
+            "'{label}' holds the error value {found} (a formula dividing by zero or referring to "
+            "nothing); correct the formula or type the value",
+        ),
+        _t(
+            "value-external-link",
+            "warning",
+            "引用其他工作簿",
+            "Link to another workbook",
+            "“{label}”的公式引用了另一个工作簿（{found}），读到的是上次保存时的结果，可能已过时；"
+            "请直接填写数值",
+            "'{label}' is a formula linking another workbook ({found}); what was read is the result "
+            "saved last time, which may be out of date: type the value",
         ),
         _t(
             "value-implausible",
@@ -313,10 +416,19 @@ CATALOGUE: dict[str, FindingType] = {
         _t(
             "merged-cells",
             "warning",
+            "跨行合并单元格",
+            "Cells merged across rows",
+            "填报区域内有跨行的合并单元格 {found}，只有第一行读到值，其余行为空；请取消合并并逐行填写",
+            "cells {found} are merged across rows in the data area: only the first row has the "
+            "value, the others are empty; unmerge them and fill in each row",
+        ),
+        _t(
+            "merged-cells-read",
+            "info",
             "合并单元格",
             "Merged cells",
-            "填报区域内有合并单元格 {found}，只读取左上角单元格的值",
-            "merged cells {found} in the data area; only the top-left cell is read",
+            "“{label}”在合并单元格 {found} 中，按其左上角单元格的值读取",
+            "'{label}' is in the merged cells {found} and was read from their top-left cell",
         ),
         _t(
             "table-empty",
@@ -333,6 +445,24 @@ CATALOGUE: dict[str, FindingType] = {
             "Too many rows",
             "“{label}”表有 {found} 行，超过上限 {expected} 行，超出部分未读取",
             "the table '{label}' has {found} rows, more than the limit of {expected}; the rest was not read",
+        ),
+        _t(
+            "narrative-too-long",
+            "error",
+            "文字部分过长",
+            "Section too long",
+            "“{label}”部分有 {found} 个字，超过上限 {expected} 个字；请精简后再提交",
+            "the section '{label}' has {found} characters, more than the limit of {expected}; "
+            "shorten it",
+        ),
+        _t(
+            "specialty-total-row",
+            "error",
+            "专业表中有合计行",
+            "Total row in the table",
+            "第 {line} 行是合计行（“{found}”）；专业表只填各专业，合计由系统计算，请删除该行",
+            "row {line} is a total row ('{found}'); list the specialties only, totals are computed: "
+            "delete the row",
         ),
         _t(
             "specialty-code-malformed",
@@ -383,6 +513,19 @@ CATALOGUE: dict[str, FindingType] = {
             "{other} in this batch is also school {found} for {expected}; on ingest the later file replaces the earlier, so check which one to keep",
         ),
         _t(
+            "submission-replaces-earlier-year",
+            "error",
+            "将替换往年已入库数据",
+            "Would replace an earlier year",
+            "学校 {found} 的 {expected} 年度已有入库的第 {version} 版，本文件会替换它，但数据库中已有 {latest} "
+            "年度的数据；若确为更正往年数据，请用 ingest --replace-earlier-years 重新入库；"
+            "若是本年度的填报，请把“年度”改为本年度",
+            "school {found} already has version {version} stored for {expected}, which this file "
+            "would replace, while the database already holds {latest}; to correct that earlier year "
+            "ingest again with --replace-earlier-years; if this is this year's return, correct its "
+            "year",
+        ),
+        _t(
             "cross-field",
             "error",
             "数据之间相互矛盾",
@@ -430,12 +573,19 @@ class Finding:
         return data
 
 
+FOUND_MAX = 200  # characters of a submitted value quoted in a finding
+
+
 def _text(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return _visible(str(value))
+    if isinstance(value, float):
+        # 1e300 is an integer to Python: printed whole it has 301 digits
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.6g}"
+    text = _visible(str(value))
+    if len(text) > FOUND_MAX:
+        return text[:FOUND_MAX] + "…"
+    return text
 
 
 def _visible(text: str) -> str:

@@ -14,6 +14,10 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 # Bidirectional marks and zero-width characters: invisible, and they break matching.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# "12 15": one number with a space, or two numbers? Either reading may be wrong. Spaces that
+# group thousands ("12 345 678") are not ambiguous.
+_INNER_SPACE = re.compile(r"\d\s+\d")
+_SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d+)?$")
 # Past 2**53 a double no longer holds every whole number, so sums and the store would round
 # silently, and a 64-bit integer column overflows soon after.
 LARGEST = 2**53
@@ -57,6 +61,11 @@ def normalise_number(text: str | None, *, integer: bool, unit: str = "") -> Norm
         how.append("全角字符按半角读取")
         how_en.append("full-width characters read as half-width")
         value = width
+    spaced = bool(_INNER_SPACE.search(value))
+    if spaced and _SPACE_GROUPED.match(value.strip()):
+        spaced = False
+        how.append("去掉千位分隔空格")
+        how_en.append("removed spaces between thousands")
     value = value.replace(" ", "")
     if value in NONE_MARKERS:
         how.append(f"“{value}”按0读取")
@@ -74,6 +83,8 @@ def normalise_number(text: str | None, *, integer: bool, unit: str = "") -> Norm
         how_en.append("removed thousands separators")
     if not _NUMBER.match(value):
         return Normalised(problem="value-not-number")
+    if spaced:  # it would read as a number only by joining what the space separates
+        return Normalised(problem="value-inner-space")
     number = float(value)
     if not math.isfinite(number):
         return Normalised(problem="value-not-number")
@@ -105,3 +116,12 @@ def normalise_text(text: str | None, *, digits: bool = False) -> Normalised:
             # A code typed into a number cell comes back from Excel as 7102010.0-style text.
             value = value[:-2]
     return Normalised(value, None, tuple(how), tuple(how_en))
+
+
+def shown_number(text: str) -> str:
+    """Cell text of a huge number as a person reads it: 1e+300, not three hundred digits."""
+    try:
+        number = float(unicodedata.normalize("NFKC", text).strip().replace(",", ""))
+    except ValueError:
+        return text
+    return f"{number:.6g}" if math.isfinite(number) and abs(number) >= 1e15 else text

@@ -62,6 +62,7 @@ class ValidationResult:
     findings: tuple[Finding, ...]
     submission: Submission | None = None
     seconds: float = field(default=0.0, compare=False)
+    sha256: str | None = field(default=None, compare=False)  # of the file's bytes, when it had any
 
     @property
     def errors(self) -> int:

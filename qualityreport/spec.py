@@ -81,12 +81,18 @@ class Table:
         return next(c for c in self.columns if c.id == column_id)
 
 
+# Excel's own limit for one cell; a longer cell was not made by Excel.
+CELL_TEXT_MAX = 32_767
+NARRATIVE_MAX_DEFAULT = 10_000  # about thirty printed pages of the school report
+
+
 @dataclass(frozen=True)
 class Narrative:
     id: str
     name: str
     name_en: str
     definition: str = ""
+    max_length: int = NARRATIVE_MAX_DEFAULT  # characters; one section is one cell
 
 
 @dataclass(frozen=True)
@@ -271,6 +277,22 @@ def _field(r: YamlReader, *, with_sheet: bool) -> Field:
     )
 
 
+def _narrative(r: YamlReader) -> Narrative:
+    max_length = r.get("max_length", int, default=NARRATIVE_MAX_DEFAULT)
+    if not 1 <= max_length <= CELL_TEXT_MAX:
+        r.fail(
+            f"must be between 1 and {CELL_TEXT_MAX} (the most an Excel cell holds)",
+            r.at("max_length"),
+        )
+    return Narrative(
+        r.ident(),
+        r.get("name", str),
+        r.get("name_en", str),
+        r.get("definition", str, default=""),
+        max_length,
+    )
+
+
 def _terms(r: YamlReader, name: str) -> tuple[str, ...]:
     text = r.get(name, str)
     terms = tuple(t.strip() for t in text.split("+"))
@@ -353,15 +375,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
             )
             for t in root.items("tables")
         ),
-        "narratives": tuple(
-            Narrative(
-                n.ident(),
-                n.get("name", str),
-                n.get("name_en", str),
-                n.get("definition", str, default=""),
-            )
-            for n in root.items("narratives")
-        ),
+        "narratives": tuple(_narrative(n) for n in root.items("narratives")),
         "derived": tuple(
             Derived(
                 d.ident(),

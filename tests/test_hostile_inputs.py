@@ -72,7 +72,8 @@ EXPECTED = {
         ("师资队伍!C4", "value-not-number"),
     ],
     "hidden-sheets.xlsx": [("师资队伍", "sheet-hidden"), ("草稿", "sheet-unknown")],
-    "very-long-strings.xlsx": [("基本信息!C4", "value-too-long")],
+    "very-long-strings.xlsx": [("基本信息!C4", "value-too-long")]
+    + [(f"文字部分!B{row}", "narrative-too-long") for row in range(3, 11)],
     # shown as <U+202E>: raw, a right-to-left override reverses the rest of a terminal line
     "control-characters-and-rtl.xlsx": [
         ("<U+202E>cod.exe", "sheet-unknown"),

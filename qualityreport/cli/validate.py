@@ -32,6 +32,9 @@ def validate_command(paths, output_format, output, annotate, details, lang, spec
 
     Exit code 0: all valid; 1: errors found; 2: a file could not be read.
     """
+    from ..read import start_readers
+
+    start_readers()  # the reader process starts up while the validator's imports load
     from ..findings_output import (
         exit_code,
         finding_lines,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,8 +18,17 @@ from ..layout import (
     cell_ref,
     label_key,
 )
-from ..normalise import Normalised, normalise_number, normalise_text
-from ..read import WORKBOOK_SUFFIXES, Limits, Sheet, UnreadableFile, Workbook, read_workbook
+from ..normalise import Normalised, normalise_number, normalise_text, shown_number
+from ..read import (
+    FORMAT_NAMES,
+    SUFFIXES_OF,
+    WORKBOOK_SUFFIXES,
+    Limits,
+    Sheet,
+    UnreadableFile,
+    Workbook,
+    read_workbooks,
+)
 from ..records import CellValue, Submission, TableRow, ValidationResult
 from ..spec import Field, Spec, load_spec
 from .locate import Position, locate_form, locate_table, match_sheets
@@ -54,6 +64,41 @@ def _read_cell(field: Field, text: str | None) -> Normalised:
     return normalise_text(text, digits=bool(field.str_matches and "[0-9]" in field.str_matches))
 
 
+def _cell_text(
+    report: _Findings, field: Field, sheet: Sheet, position: Position, row: int | None = None
+) -> str | None:
+    """The text a person sees at a value cell: a merged cell shows its top-left cell's value."""
+    text = sheet.cell(position.row, position.col)
+    if text is None and sheet.merged:
+        merged = merged_anchor(sheet, position.row, position.col)
+        if merged is not None:
+            ref, anchor_col = merged
+            text = sheet.cell(position.row, anchor_col)
+            where = dict(sheet=position.sheet, cell=position.cell, row=row, indicator=field.id)
+            report("merged-cells-read", found=ref, **where)
+    return text
+
+
+def merged_anchor(sheet: Sheet, row: int, col: int) -> tuple[str, int] | None:
+    """The merged range within one row that holds (row, col), and its first column."""
+    for ref in sheet.merged:
+        first, _, last = ref.partition(":")
+        top, left = _position(first)
+        bottom, right = _position(last or first)
+        if top == bottom == row and left < col <= right:
+            return ref, left
+    return None
+
+
+def _position(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    col = 0
+    for letter in letters:
+        col = col * 26 + ord(letter) - 64
+    return int(digits or 0), col - 1
+
+
 def _report_cell(
     report: _Findings,
     field: Field,
@@ -62,21 +107,27 @@ def _report_cell(
     text,
     result,
     row: int | None = None,
-) -> None:
+) -> bool:
+    """Findings about one value cell; False when its value cannot be used."""
     where = dict(sheet=position.sheet, cell=position.cell, row=row, indicator=field.id)
+    if row is None and position.row in sheet.hidden_rows:  # table rows are reported once a row
+        report("row-hidden", found=position.row, **where)
+    error = sheet.errors.get(position.cell)
+    if error is not None:
+        report("value-formula-error", found=error, **where)
+        return False
     if result.problem:
-        report(result.problem, found=text.strip() if text else text, **where)
-        return
-    if position.cell in sheet.formulas and sheet.formulas[position.cell] in (None, "", "0"):
-        # The formula's result was never saved: what was read is not what the school sees.
-        missing = result.value is None and field.required
-        report(
-            "value-formula-uncached",
-            severity="error" if missing else "warning",
-            found=result.value if result.value is not None else "",
-            **where,
-        )
-        return
+        found = text.strip() if text else text
+        if result.problem == "value-too-large" and found:
+            found = shown_number(found)
+        report(result.problem, found=found, **where)
+        return False
+    if position.cell in sheet.formulas and sheet.formulas[position.cell] is None:
+        # The formula's result was never computed: what was read is not what the school sees.
+        report("value-formula-uncached", found=result.value, **where)
+        return False
+    if position.cell in sheet.external:
+        report("value-external-link", found=sheet.external[position.cell], **where)
     if result.value is None and field.required:
         report("value-missing", **where)
     if result.how:
@@ -88,14 +139,16 @@ def _report_cell(
             how_en=", ".join(result.how_en),
             **where,
         )
+    return True
 
 
 def _report_merged(report: _Findings, sheet: Sheet, first_data_row: int) -> None:
+    """Cells merged across rows in the data area: only the first row has a value."""
     for ref in sheet.merged:
-        last = ref.split(":")[-1]
-        digits = "".join(ch for ch in last if ch.isdigit())
-        if digits and int(digits) >= first_data_row:
-            report("merged-cells", sheet=sheet.name, cell=ref.split(":")[0], found=ref)
+        first, _, last = ref.partition(":")
+        top, bottom = _position(first)[0], _position(last or first)[0]
+        if bottom >= first_data_row and bottom > top:
+            report("merged-cells", sheet=sheet.name, cell=first, found=ref)
 
 
 def _read_form(spec: Spec, sheets: dict[str, Sheet], report: _Findings) -> dict[str, CellValue]:
@@ -112,10 +165,9 @@ def _read_form(spec: Spec, sheets: dict[str, Sheet], report: _Findings) -> dict[
             position = positions.get(field.id)
             if position is None:
                 continue
-            text = sheet.cell(position.row, position.col)
+            text = _cell_text(report, field, sheet, position)
             result = _read_cell(field, text)
-            _report_cell(report, field, sheet, position, text, result)
-            if result.problem is None:
+            if _report_cell(report, field, sheet, position, text, result):
                 values[field.id] = CellValue(field.id, result.value, position.source)
     return values
 
@@ -169,16 +221,27 @@ def _read_table(spec: Spec, sheet: Sheet, report: _Findings):
         return (), set(), layout.columns
     _report_merged(report, sheet, layout.header_row + 1)
     for row_number, row in data_rows:
+        if _is_total_row(row, layout.columns, table):
+            total_label = next(v.strip() for v in row if v and _TOTAL_LABEL.search(v))
+            report(
+                "specialty-total-row",
+                sheet=sheet.name,
+                row=row_number,
+                found=total_label,
+                line=row_number,
+            )
+            continue
+        if row_number in sheet.hidden_rows:
+            report("row-hidden", sheet=sheet.name, row=row_number, found=row_number)
         values: dict[str, object] = {}
         for field in table.columns:
             col = layout.columns.get(field.id)
             if col is None:
                 continue
-            text = row[col] if col < len(row) else None
-            result = _read_cell(field, text)
             position = Position(sheet.name, row_number, col)
-            _report_cell(report, field, sheet, position, text, result, row=row_number)
-            if result.problem is None:
+            text = _cell_text(report, field, sheet, position, row_number)
+            result = _read_cell(field, text)
+            if _report_cell(report, field, sheet, position, text, result, row=row_number):
                 values[field.id] = result.value
             else:
                 bad_cells.add((field.id, row_number))
@@ -186,16 +249,46 @@ def _read_table(spec: Spec, sheet: Sheet, report: _Findings):
     return tuple(rows), bad_cells, layout.columns
 
 
-def _read_narratives(spec: Spec, sheet: Sheet) -> dict[str, str]:
-    by_key = {label_key(n.name): n.id for n in spec.narratives}
+# 合计, 总计, 小计, 合 计 (spaced for looks), 全校合计: a row summing the others, not a specialty.
+_TOTAL_LABEL = re.compile(r"^\s*(全校|学校)?\s*(合\s*计|总\s*计|小\s*计)\s*$")
+
+
+def _is_total_row(row: list[str | None], columns: dict[str, int], table) -> bool:
+    """A row whose code or name cell says 合计: a total, which the views compute themselves."""
+    for column_id in (table.key, "specialty_name"):
+        col = columns.get(column_id)
+        if col is not None and col < len(row) and row[col] and _TOTAL_LABEL.match(row[col]):
+            return True
+    return False
+
+
+def _read_narratives(spec: Spec, sheet: Sheet, report: _Findings) -> dict[str, str]:
+    by_key = {label_key(n.name): n for n in spec.narratives}
     texts: dict[str, str] = {}
-    for row in sheet.rows:
+    for row_number, row in enumerate(sheet.rows, start=1):
         label = row[NARRATIVE_LABEL_COL] if row else None
         if not label or label_key(label) not in by_key:
             continue
+        section = by_key[label_key(label)]
         text = normalise_text(row[NARRATIVE_TEXT_COL] if len(row) > NARRATIVE_TEXT_COL else None)
-        if text.value:
-            texts[by_key[label_key(label)]] = str(text.value)
+        if not text.value:
+            continue
+        where = dict(
+            sheet=sheet.name,
+            cell=cell_ref(row_number, NARRATIVE_TEXT_COL),
+            label=section.name,
+            label_en=section.name_en,
+        )
+        if row_number in sheet.hidden_rows:
+            report("row-hidden", found=row_number, **where)
+        if len(str(text.value)) > section.max_length:
+            report(
+                "narrative-too-long",
+                found=len(str(text.value)),
+                expected=section.max_length,
+                **where,
+            )
+        texts[section.id] = str(text.value)
     return texts
 
 
@@ -233,25 +326,25 @@ class _WorkbookCheck:
     of workbooks (see validate_batch) rather than twice per file.
     """
 
-    def __init__(self, path: str | Path, spec: Spec, limits: Limits | None):
-        started = time.perf_counter()
+    def __init__(
+        self, path: str | Path, spec: Spec, read: Workbook | UnreadableFile, seconds: float
+    ):
+        started = time.perf_counter() - seconds
         self.spec, self.file = spec, str(path)
         self.report = _Findings(self.file, spec)
-        self.book = None
+        self.book: Workbook | None = None
+        self.sha256: str | None = None
         self.values: dict[str, CellValue] = {}
         self.rows: tuple[TableRow, ...] = ()
         self.bad_cells: set[tuple[str, int]] = set()
         self.columns: dict[str, int] = {}
-        try:
-            self.book = read_workbook(path, limits)
-        except UnreadableFile as exc:
-            self.report(
-                exc.code, sheet=exc.sheet, found=exc.found, expected=exc.expected, reason=exc.reason
-            )
+        if isinstance(read, UnreadableFile):
+            self.report(read.code, **read.finding_params())
+            self.sha256 = read.sha256
             self.seconds = time.perf_counter() - started
             return
-        if self.book.macros:
-            self.report("file-has-macros")
+        self.book, self.sha256 = read, read.sha256
+        self._report_book(Path(path), read)
         self.sheets = match_sheets(spec, self.book, self.report)
         for sheet in self.sheets.values():
             if not sheet.visible:
@@ -262,6 +355,21 @@ class _WorkbookCheck:
                 spec, self.sheets[spec.specialties.sheet], self.report
             )
         self.seconds = time.perf_counter() - started
+
+    def _report_book(self, path: Path, book: Workbook) -> None:
+        """What concerns the workbook as a whole: its real format, macros, sheet names."""
+        if book.format and path.suffix.lower() not in SUFFIXES_OF.get(book.format, ()):
+            name, name_en = FORMAT_NAMES[book.format]
+            self.report(
+                "file-format-mismatch",
+                found=path.suffix or path.name,
+                format=name,
+                format_en=name_en,
+            )
+        if book.macros:
+            self.report("file-has-macros")
+        for name in book.duplicate_sheets:
+            self.report("sheet-duplicate", sheet=name, found=name)
 
     @property
     def form_row(self) -> dict[str, object]:
@@ -300,7 +408,9 @@ class _WorkbookCheck:
         """The checks across cells, and the result."""
         started = time.perf_counter()
         if self.book is None:
-            return ValidationResult(self.file, tuple(self.report.items), None, self.seconds)
+            return ValidationResult(
+                self.file, tuple(self.report.items), None, self.seconds, sha256=self.sha256
+            )
         spec, table, report = self.spec, self.spec.specialties, self.report
         if table.sheet in self.sheets:
             check_specialties(
@@ -323,10 +433,12 @@ class _WorkbookCheck:
             template_version=template_version,
             values=self.values,
             specialties=self.rows,
-            narratives=_read_narratives(spec, narrative_sheet) if narrative_sheet else {},
+            narratives=_read_narratives(spec, narrative_sheet, report) if narrative_sheet else {},
         )
         seconds = self.seconds + schema_seconds + time.perf_counter() - started
-        return ValidationResult(self.file, tuple(report.items), submission, seconds)
+        return ValidationResult(
+            self.file, tuple(report.items), submission, seconds, sha256=self.sha256
+        )
 
 
 def validate_batch(
@@ -334,18 +446,62 @@ def validate_batch(
 ) -> list[ValidationResult]:
     """Validate several workbooks with one pandera pass over all of them; results in order."""
     spec = spec or load_spec()
-    checks = [_WorkbookCheck(path, spec, limits) for path in paths]
-    readable = [c for c in checks if c.book is not None]
+    paths = list(paths)
+    checks: list[_WorkbookCheck | ValidationResult] = []
     started = time.perf_counter()
-    for failure in run_schema(spec.indicators, [c.form_row for c in readable]):
-        readable[failure.index].form_failure(failure)
-    owners = [(c, i) for c in readable for i in range(len(c.rows))]
-    table_rows = [c.rows[i].values for c, i in owners]
-    for failure in run_schema(spec.specialties.columns, table_rows):
-        check, index = owners[failure.index]
-        check.table_failure(index, failure)
+    # Files are read in reader processes ahead of this loop, so reading overlaps checking.
+    for path, read in zip(paths, read_workbooks(paths, limits), strict=True):
+        checks.append(_guarded(path, _WorkbookCheck, path, spec, read, _since(started)))
+        started = time.perf_counter()
+    readable = [c for c in checks if isinstance(c, _WorkbookCheck) and c.book is not None]
+    started = time.perf_counter()
+    try:
+        failures = _schema_failures(spec, readable)
+    except Exception:  # one file upset the whole batch: check each on its own to find it
+        failures = []
+        for check in readable:
+            try:
+                failures += _schema_failures(spec, [check])
+            except Exception:
+                checks[checks.index(check)] = _check_failed(check.file)
+    for check, index, failure in failures:
+        if index is None:
+            check.form_failure(failure)
+        else:
+            check.table_failure(index, failure)
     share = (time.perf_counter() - started) / max(1, len(readable))
-    return [c.finish(share if c.book is not None else 0.0) for c in checks]
+    return [
+        c if isinstance(c, ValidationResult) else _guarded(c.file, c.finish, share) for c in checks
+    ]
+
+
+def _schema_failures(spec: Spec, checks: list[_WorkbookCheck]) -> list[tuple]:
+    """The pandera schemas over every form and every table row of the batch, in one pass each:
+    (check, table row index or None for the form, failure)."""
+    found: list[tuple] = [
+        (checks[f.index], None, f)
+        for f in run_schema(spec.indicators, [c.form_row for c in checks])
+    ]
+    owners = [(c, i) for c in checks for i in range(len(c.rows))]
+    table_rows = [c.rows[i].values for c, i in owners]
+    found += [(*owners[f.index], f) for f in run_schema(spec.specialties.columns, table_rows)]
+    return found
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _guarded(path, work, *args):
+    """work(*args), or a result saying this file could not be checked: one file never stops a batch."""
+    try:
+        return work(*args)
+    except Exception:
+        return _check_failed(path)
+
+
+def _check_failed(path) -> ValidationResult:
+    return ValidationResult(str(path), (make_finding("file-check-failed", str(path)),))
 
 
 def validate_workbook(

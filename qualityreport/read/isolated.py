@@ -1,0 +1,247 @@
+"""Reader processes: every submitted file is read in a child with memory and time limits.
+
+Python cannot interrupt calamine: a crafted .xls can make it allocate 21 GB, panic or spin. So
+files are read by a few long-lived children (python -m qualityreport.read.worker), each under
+an address-space limit per file, and killed when a file takes longer than its time limit. A
+child that dies or is killed is replaced; the file is reported and the batch goes on. The
+children stay for the life of the program, so a batch pays their start-up once.
+"""
+
+from __future__ import annotations
+
+import atexit
+import marshal
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import QualityReportError
+from .model import Limits, UnreadableFile, megabytes
+
+_HEADER = struct.Struct("<Q")
+_LOG_KEPT = 1 << 20  # a child's stderr (panic messages) is cleared past this, between files
+
+
+class ReaderError(QualityReportError):
+    """No reader process could be started (a broken installation, not a bad file)."""
+
+
+class _Stopped(Exception):
+    """The reader process ended or was ended before it replied."""
+
+
+class _Reader:
+    """One reader process and the reply it is assembling."""
+
+    def __init__(self) -> None:
+        self.log = tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "qualityreport.read.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.log,
+                close_fds=True,
+            )
+        except OSError as exc:
+            self.log.close()
+            raise ReaderError(f"无法启动读取进程 / cannot start a reader process: {exc}") from None
+        self.fd = self.process.stdout.fileno()  # type: ignore[union-attr]
+        self.buffer = b""
+        self.ready = False
+        self.baseline = 0
+        self.log_start = 0
+
+    def send(self, path: str, limits: Limits) -> None:
+        if os.lseek(self.log.fileno(), 0, os.SEEK_END) > _LOG_KEPT:
+            os.ftruncate(self.log.fileno(), 0)
+            os.lseek(self.log.fileno(), 0, os.SEEK_SET)
+        self.log_start = os.lseek(self.log.fileno(), 0, os.SEEK_END)
+        payload = marshal.dumps((path, limits.as_tuple()))
+        try:
+            self.process.stdin.write(_HEADER.pack(len(payload)) + payload)  # type: ignore[union-attr]
+            self.process.stdin.flush()  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError):
+            raise _Stopped from None
+
+    def take(self) -> dict[str, Any] | None:
+        """After select found output waiting: read it once; the reply if it is now complete."""
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            raise _Stopped
+        self.buffer += chunk
+        while (message := self._message()) is not None:
+            if "ready" in message:  # the hello after start-up, before the first reply
+                self.ready, self.baseline = True, message["address_space"]
+                continue
+            return message
+        return None
+
+    def _message(self) -> dict[str, Any] | None:
+        if len(self.buffer) < _HEADER.size:
+            return None
+        (length,) = _HEADER.unpack_from(self.buffer)
+        if len(self.buffer) < _HEADER.size + length:
+            return None
+        payload = self.buffer[_HEADER.size : _HEADER.size + length]
+        self.buffer = self.buffer[_HEADER.size + length :]
+        return marshal.loads(payload)
+
+    def last_words(self) -> str:
+        """What the process wrote to stderr while reading the last file (its end, at most 8 KB)."""
+        end = os.lseek(self.log.fileno(), 0, os.SEEK_END)
+        start = max(self.log_start, end - 8192)
+        return os.pread(self.log.fileno(), end - start, start).decode("utf-8", "replace")
+
+    def stop(self, kill: bool = False) -> int | None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.process.stdin.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None and not stream.closed:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        self.log.close()
+        return code
+
+
+def _died(reader: _Reader, limits: Limits) -> UnreadableFile:
+    """Why a reader process ended in the middle of a file, in words for the file's sender."""
+    words = reader.last_words()
+    code = reader.stop(kill=True)
+    if not reader.ready:  # it never got as far as reading a file: the installation is broken
+        last = words.strip().splitlines()[-1] if words.strip() else f"exit code {code}"
+        raise ReaderError(f"读取进程无法启动 / the reader process failed to start: {last}")
+    memory = ("memory allocation of", "MemoryError", "Cannot allocate memory", "out of memory")
+    if any(sign in words for sign in memory) or code == -signal.SIGKILL:
+        return UnreadableFile("file-memory-limit", expected=megabytes(limits.max_reader_bytes))
+    return UnreadableFile("file-reader-failed")
+
+
+class ReaderPool:
+    """Up to `size` reader processes, kept between calls; safe to share between threads."""
+
+    def __init__(self, size: int):
+        self.size = max(1, size)
+        self.idle: list[_Reader] = []
+        self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def _take(self) -> _Reader:
+        with self.lock:
+            if self.idle:
+                return self.idle.pop()
+        return _Reader()
+
+    def _give_back(self, reader: _Reader) -> None:
+        with self.lock:
+            if len(self.idle) < self.size:
+                self.idle.append(reader)
+                return
+        reader.stop()
+
+    def start(self, count: int = 1) -> None:
+        """Start reader processes ahead of need, so their start-up overlaps other work."""
+        with self.lock:
+            missing = min(count, self.size) - len(self.idle)
+        for _ in range(missing):
+            self._give_back(_Reader())
+
+    def close(self) -> None:
+        with self.lock:
+            readers, self.idle = self.idle, []
+        for reader in readers:
+            reader.stop()
+
+    def read(
+        self, paths: Iterable[str | Path], limits: Limits
+    ) -> Iterator[dict[str, Any] | UnreadableFile]:
+        """Each file's reply (plain data) or why it is unreadable, in order, reading ahead."""
+        waiting = deque(enumerate(os.path.abspath(p) for p in paths))
+        total = len(waiting)
+        done: dict[int, dict[str, Any] | UnreadableFile] = {}
+        running: dict[_Reader, tuple[int, float]] = {}
+        following = 0
+        try:
+            while following < total:
+                while waiting and len(running) < self.size:
+                    index, path = waiting.popleft()
+                    reader = self._take()
+                    try:
+                        reader.send(path, limits)
+                    except _Stopped:
+                        done[index] = _died(reader, limits)
+                        continue
+                    running[reader] = (index, time.monotonic() + limits.max_seconds)
+                if following in done:
+                    yield done.pop(following)
+                    following += 1
+                    continue
+                self._collect(running, done, limits)
+        finally:
+            for reader in running:  # abandoned midway: their files are not wanted any more
+                reader.stop(kill=True)
+
+    def _collect(
+        self,
+        running: dict[_Reader, tuple[int, float]],
+        done: dict[int, dict[str, Any] | UnreadableFile],
+        limits: Limits,
+    ) -> None:
+        """Wait for the next reply or deadline among the running readers."""
+        now = time.monotonic()
+        wait = max(0.0, min(deadline for _, deadline in running.values()) - now)
+        readable, _, _ = select.select([r.fd for r in running], [], [], wait)
+        for reader in list(running):
+            index, deadline = running[reader]
+            try:
+                message = reader.take() if reader.fd in readable else None
+            except _Stopped:
+                del running[reader]
+                done[index] = _died(reader, limits)
+                continue
+            if message is None:
+                if time.monotonic() >= deadline:
+                    del running[reader]
+                    reader.stop(kill=True)
+                    done[index] = UnreadableFile("file-time-limit", expected=limits.max_seconds)
+                continue
+            del running[reader]
+            done[index] = _outcome(message)
+            grown = message.get("address_space", 0) - reader.baseline
+            if message.get("retire") or grown > limits.max_reader_bytes // 2:
+                reader.stop()
+            else:
+                self._give_back(reader)
+
+
+def _outcome(message: dict[str, Any]) -> dict[str, Any] | UnreadableFile:
+    if "book" in message:
+        return message["book"]
+    if "unreadable" in message:
+        return UnreadableFile.from_data(message["unreadable"])
+    return UnreadableFile("file-reader-failed")
+
+
+POOL = ReaderPool(min(2, os.cpu_count() or 1))

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from ..layout import cell_ref
 from ..numbers import trim
 from .model import Limits, UnreadableFile
-from .sniff import damaged, not_a_workbook
+from .sniff import not_a_workbook
 
-_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+_END_OF_CHAIN = 0xFFFFFFFE
 _LAST_REGULAR_SECTOR = 0xFFFFFFFA
 _EXCEL_ERRORS = {
     0x00: "#NULL!",
@@ -35,13 +35,14 @@ class _Corrupt(Exception):
 
 
 class CompoundFile:
-    """The streams of an OLE compound file held in memory, read with every chain bounded."""
+    """The streams of an OLE compound file held in memory, read as leniently as calamine reads
+    them (a short last sector, an unused broken mini stream) but with every chain bounded."""
 
     def __init__(self, data: bytes):
         if len(data) < 512:
             raise _Corrupt("short header")
         self.data = data
-        (major, order, sector_shift, mini_shift) = struct.unpack_from("<HHHH", data, 26)
+        (self.major, order, sector_shift, mini_shift) = struct.unpack_from("<HHHH", data, 26)
         if order != 0xFFFE or sector_shift not in (9, 12) or mini_shift != 6:
             raise _Corrupt("bad header")
         self.sector_size = 1 << sector_shift
@@ -50,87 +51,76 @@ class CompoundFile:
             fat_sectors,
             first_dir,
             _transaction,
-            self.mini_cutoff,
-            first_mini_fat,
-            mini_fat_sectors,
+            _cutoff,
+            self.first_mini_fat,
+            self.mini_fat_sectors,
             first_difat,
             difat_sectors,
         ) = struct.unpack_from("<9I", data, 40)
-        self.sector_count = max(0, (len(data) - self.sector_size) // self.sector_size)
+        self.last_sector = len(data) // self.sector_size  # the last may be short, as in calamine
         fat_list = [s for s in struct.unpack_from("<109I", data, 76) if s < _LAST_REGULAR_SECTOR]
         per_sector = self.sector_size // 4 - 1
         sector, seen = first_difat, 0
-        while sector < _LAST_REGULAR_SECTOR and seen < difat_sectors:
-            words = struct.unpack_from(f"<{per_sector + 1}I", self._sector(sector))
-            fat_list += [s for s in words[:per_sector] if s < _LAST_REGULAR_SECTOR]
-            sector, seen = words[per_sector], seen + 1
-        fat_list = fat_list[:fat_sectors]
-        self.fat = b"".join(self._sector(s) for s in fat_list)
-        self.entries: dict[str, tuple[int, int, int]] = {}  # name → (type, start, size)
-        directory = self._chain_bytes(first_dir, self.fat, self.sector_size, self._sector)
-        root = None
+        while sector < _LAST_REGULAR_SECTOR and seen < min(difat_sectors, self.last_sector):
+            words = self._sector(sector).ljust(self.sector_size, b"\xff")
+            entries = struct.unpack_from(f"<{per_sector + 1}I", words)
+            fat_list += [s for s in entries[:per_sector] if s < _LAST_REGULAR_SECTOR]
+            sector, seen = entries[per_sector], seen + 1
+        self.fat = b"".join(self._sector(s) for s in fat_list[: max(fat_sectors, 1) * 2])
+        self.entries: dict[str, tuple[int, int]] = {}  # upper-case name → (start, size)
+        self.root: tuple[int, int] | None = None
+        directory = self._chain(first_dir, self.fat, self._sector, len(data))
         for offset in range(0, len(directory) - 127, 128):
             length, kind = struct.unpack_from("<HB", directory, offset + 64)
             if kind not in (1, 2, 5) or not 2 <= length <= 64:
                 continue
             name = directory[offset : offset + length - 2].decode("utf-16-le", "replace")
             start, size = struct.unpack_from("<IQ", directory, offset + 116)
-            if major == 3:
+            if self.sector_size == 512:
                 size &= 0xFFFFFFFF
-            if kind == 5 and root is None:
-                root = (start, size)
+            if kind == 5 and self.root is None:
+                self.root = (start, size)
             else:
-                self.entries.setdefault(name, (kind, start, size))
-        self.mini_fat = (
-            self._chain_bytes(first_mini_fat, self.fat, self.sector_size, self._sector)
-            if mini_fat_sectors
-            else b""
-        )
-        self.mini_stream = (
-            self._chain_bytes(root[0], self.fat, self.sector_size, self._sector)[: root[1]]
-            if root
-            else b""
-        )
+                self.entries.setdefault(name.upper(), (start, size))
 
     def _sector(self, number: int) -> bytes:
-        if number >= self.sector_count:
+        if number > self.last_sector:
             raise _Corrupt("sector past the end")
         start = (number + 1) * self.sector_size
         return self.data[start : start + self.sector_size]
 
-    def _mini_sector(self, number: int) -> bytes:
-        start = number * 64
-        if start + 64 > len(self.mini_stream):
-            raise _Corrupt("mini sector past the end")
-        return self.mini_stream[start : start + 64]
-
     @staticmethod
-    def _chain_bytes(start: int, table: bytes, size: int, sector) -> bytes:
-        """The sectors of a chain, in order; a loop or a bad link is corruption."""
+    def _chain(start: int, table: bytes, sector, wanted: int) -> bytes:
+        """The sectors of a chain, in order, up to `wanted` bytes; a bad link is corruption."""
         links = len(table) // 4
-        parts, number, steps = [], start, 0
-        while number != _END_OF_CHAIN:
+        parts, number, size, steps = [], start, 0, 0
+        while number != _END_OF_CHAIN and size < wanted:
             if number >= links or steps > links:
                 raise _Corrupt("broken chain")
-            parts.append(sector(number))
+            part = sector(number)
+            parts.append(part)
+            size += len(part)
             (number,) = struct.unpack_from("<I", table, number * 4)
             steps += 1
         return b"".join(parts)
 
     def has(self, name: str) -> bool:
-        return name in self.entries
+        return name.upper() in self.entries
 
     def stream(self, name: str) -> bytes:
-        kind, start, size = self.entries[name]
-        if size > len(self.data):
-            raise _Corrupt("stream larger than the file")
-        if size < self.mini_cutoff:
-            data = self._chain_bytes(start, self.mini_fat, 64, self._mini_sector)
-        else:
-            data = self._chain_bytes(start, self.fat, self.sector_size, self._sector)
-        if len(data) < size:
-            raise _Corrupt("stream shorter than its size")
-        return data[:size]
+        start, size = self.entries[name.upper()]
+        size = min(size, len(self.data))
+        if size >= 4096:  # the mini stream's cutoff, fixed as calamine fixes it
+            return self._chain(start, self.fat, self._sector, size)[:size]
+        if not self.mini_fat_sectors or self.root is None:
+            raise _Corrupt("no mini stream")
+        mini_fat = self._chain(self.first_mini_fat, self.fat, self._sector, len(self.data))
+        mini = self._chain(self.root[0], self.fat, self._sector, self.root[1])
+
+        def mini_sector(number: int) -> bytes:
+            return mini[number * 64 : number * 64 + 64]
+
+        return self._chain(start, mini_fat, mini_sector, size)[:size]
 
 
 @dataclass
@@ -196,8 +186,10 @@ def _sheet_name(data: bytes, biff8: bool) -> str:
 
 def _scan_sheet(stream: bytes, facts: SheetFacts) -> None:
     rows: set[int] = set()
-    _scan_records(stream, facts, rows)
-    facts.rows = len(rows)
+    try:
+        _scan_records(stream, facts, rows)
+    finally:
+        facts.rows = len(rows)
 
 
 def _scan_records(stream: bytes, facts: SheetFacts, rows: set[int]) -> None:
@@ -257,7 +249,7 @@ def inspect_compound(data: bytes, limits: Limits) -> XlsFacts:
     try:
         ole = CompoundFile(data)
     except (_Corrupt, struct.error):
-        raise damaged("xls") from None
+        return XlsFacts([], False)  # calamine may read more than this parse: it decides
     if ole.has("EncryptionInfo") or ole.has("EncryptedPackage"):
         raise UnreadableFile("file-encrypted")
     name = "Workbook" if ole.has("Workbook") else "Book" if ole.has("Book") else None
@@ -269,35 +261,40 @@ def inspect_compound(data: bytes, limits: Limits) -> XlsFacts:
         raise not_a_workbook("ole")
     try:
         stream = ole.stream(name)
-        return _inspect_biff(stream, ole, limits)
-    except (_Corrupt, struct.error, IndexError):
-        raise damaged("xls") from None
+    except (_Corrupt, struct.error):
+        return XlsFacts([], False)
+    return _inspect_biff(stream, ole, limits)
 
 
 def _inspect_biff(stream: bytes, ole: CompoundFile, limits: Limits) -> XlsFacts:
-    records = _records(stream, 0)
-    kind, data = next(records, (None, b""))
-    if kind != 0x0809 or len(data) < 4:
-        raise _Corrupt("no BOF")
-    biff8 = struct.unpack_from("<H", data)[0] == 0x0600
+    """Sheets, encryption and macros from the records; a record cut short ends the reading there
+    (calamine may still read what came before), but a sheet out of bounds is refused."""
     sheets: list[SheetFacts] = []
-    for kind, data in records:
-        if kind == 0x002F:  # FILEPASS: RC4 or XOR; either way the cells are unreadable without it
-            raise UnreadableFile("file-encrypted")
-        if kind == 0x0085 and len(data) >= 8:  # BOUNDSHEET
-            offset, visibility, sheet_type = struct.unpack_from("<IBB", data)
-            if sheet_type not in (0, 1):  # charts and VB modules hold no cells
-                continue
-            sheets.append(
-                SheetFacts(_sheet_name(data, biff8), visibility == 0, offset, sheet_type == 1)
-            )
-        if kind == 0x000A:
-            break
+    try:
+        records = _records(stream, 0)
+        kind, data = next(records, (None, b""))
+        if kind != 0x0809 or len(data) < 4:
+            return XlsFacts([], False)
+        biff8 = struct.unpack_from("<H", data)[0] == 0x0600
+        for kind, data in records:
+            if kind == 0x002F:  # FILEPASS: RC4 or XOR, the cells are unreadable without it
+                raise UnreadableFile("file-encrypted")
+            if kind == 0x0085 and len(data) >= 8:  # BOUNDSHEET
+                offset, visibility, sheet_type = struct.unpack_from("<IBB", data)
+                if sheet_type in (0, 1):  # charts and VB modules hold no cells
+                    name = _sheet_name(data, biff8)
+                    sheets.append(SheetFacts(name, visibility == 0, offset, sheet_type == 1))
+            if kind == 0x000A:
+                break
+    except (_Corrupt, struct.error, IndexError):
+        pass
     for facts in sheets:
-        if facts.offset >= len(stream):
-            raise _Corrupt("sheet past the end")
-        _scan_sheet(stream, facts)
-        check_sheet_bounds(facts, limits)
+        if facts.offset < len(stream):
+            try:
+                _scan_sheet(stream, facts)
+            except (_Corrupt, struct.error, IndexError):
+                pass
+            check_sheet_bounds(facts, limits)
     macros = ole.has("_VBA_PROJECT_CUR") or ole.has("_VBA_PROJECT") or any(s.macro for s in sheets)
     return XlsFacts([s for s in sheets if not s.macro], macros)
 

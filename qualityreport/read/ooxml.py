@@ -162,11 +162,12 @@ class _Package:
                 raise damaged("xlsx")
             return "xlsm" if "macroenabled" in kind.lower() else "xlsx"
         mimetype = self.text("mimetype") if "mimetype" in members else None
-        if mimetype is not None and "opendocument" in mimetype:
-            if "spreadsheet" in mimetype:
-                return "ods"
-            raise not_a_workbook("word")
-        if "content.xml" in members:
+        if mimetype is not None and "opendocument" in mimetype and "spreadsheet" not in mimetype:
+            raise not_a_workbook("opendocument")
+        if mimetype is not None or "content.xml" in members:
+            # LibreOffice encrypts each part and says so in the manifest
+            if "encryption-data" in (self.text("meta-inf/manifest.xml") or ""):
+                raise UnreadableFile("file-encrypted")
             return "ods"
         if any(name.endswith(".iwa") or name.startswith("index/") for name in members):
             numbers = any(
@@ -254,8 +255,10 @@ def _feed(sink, piece: bytes) -> None:
         sink.feed(piece)
 
 
-# A cell reference as an attribute: <c r="XFD99999">; rows have digits only, so never match.
-_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
+# The reference of a cell that holds something: <c r="XFD99999" t="s">, not a cell that only
+# carries formatting (<c r="XFD99999" s="1"/>), which calamine leaves out of the range; rows
+# have digits only, so never match.
+_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
 _CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(?:/>|>(.*?)</\1c>)", re.S)

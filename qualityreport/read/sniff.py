@@ -54,6 +54,11 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
     "rtf": ("RTF 文档", "an RTF document", *FILL_TEMPLATE),
     "word": ("Word 文档", "a Word document", *FILL_TEMPLATE),
     "powerpoint": ("PowerPoint 演示文稿", "a PowerPoint presentation", *FILL_TEMPLATE),
+    "opendocument": (
+        "OpenDocument 文本或演示文稿",
+        "an OpenDocument text or presentation",
+        *FILL_TEMPLATE,
+    ),
     "numbers": (
         "Apple Numbers 表格",
         "an Apple Numbers spreadsheet",
@@ -61,6 +66,11 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
         "in Numbers choose File › Export To › Excel and submit the .xlsx",
     ),
     "iwork": ("Apple iWork 文稿", "an Apple iWork document", *FILL_TEMPLATE),
+    "biff-stream": (
+        "未按 .xls 格式保存的旧版 Excel 工作表数据，无法读取",
+        "old Excel worksheet data not stored as an .xls file, which cannot be read",
+        *SAVE_AS_XLSX,
+    ),
     "biff2-4": (
         "Excel 2.0—4.0 格式（1987—1992 年）的旧工作表，无法读取",
         "an Excel 2.0–4.0 worksheet (1987–1992), too old to read",
@@ -84,7 +94,7 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
         *FILL_TEMPLATE,
     ),
     "image": ("图片", "an image", *FILL_TEMPLATE),
-    "unknown": ("无法识别的文件格式", "a file of an unknown format", *FILL_TEMPLATE),
+    "unknown": ("无法识别的格式", "of an unknown format", *FILL_TEMPLATE),
 }
 
 # What each content is called when read, for saying that a file's name misleads.
@@ -109,8 +119,12 @@ SUFFIXES_OF = {
 
 def not_a_workbook(kind: str, **extra) -> UnreadableFile:
     what, what_en, todo, todo_en = KINDS[kind]
+    space = " " if what[0].isascii() else ""  # 文件是 CSV…, 文件是图片
     return UnreadableFile(
-        "file-not-workbook", f"文件是{what}；{todo}", f"the file is {what_en}; {todo_en}", **extra
+        "file-not-workbook",
+        f"文件是{space}{what}；{todo}",
+        f"the file is {what_en}; {todo_en}",
+        **extra,
     )
 
 
@@ -119,7 +133,7 @@ def damaged(format_name: str, **extra) -> UnreadableFile:
     zh, en = FORMAT_NAMES.get(format_name, (format_name, format_name))
     return UnreadableFile(
         "file-not-workbook",
-        f"文件按{zh}读取时出错，可能已损坏或未完整保存；{SAVE_AS_XLSX[0]}",
+        f"文件按 {zh} 读取时出错，可能已损坏或未完整保存；{SAVE_AS_XLSX[0]}",
         f"the file could not be read as {en}; it may be damaged or incompletely saved: "
         f"{SAVE_AS_XLSX[1]}",
         **extra,
@@ -143,9 +157,13 @@ def classify_head(head: bytes) -> str:
         kind, length = struct.unpack_from("<HH", head)
         if kind in _BIFF_BOF and 4 <= length <= 16:
             return "biff2-4"
+        if kind == 0x0809 and 4 <= length <= 20:  # a BIFF5/8 stream without its OLE container
+            return "biff-stream"
     if head.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b")):
         return "archive"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or (
+        head.startswith(b"BM") and head[6:10] == b"\0\0\0\0"
+    ):
         return "image"
     lowered = text[:4096].lower()
     if b"mime-version:" in lowered[:400]:
@@ -154,11 +172,12 @@ def classify_head(head: bytes) -> str:
         return "xml2003"
     if _HTML.match(text) or b"<html" in lowered[:1024]:
         return "html"
-    for encoding in ("utf-8", "gb18030", "utf-16"):
+    encodings = ("utf-16",) if head.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8", "gb18030")
+    for encoding in encodings:
         try:
             # incremental: the head may end in the middle of a character
             decoded = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-        except UnicodeDecodeError:
+        except UnicodeError:
             continue
         if "\x00" not in decoded and all(
             ch.isprintable() or ch in "\r\n\t" for ch in decoded[:2000]

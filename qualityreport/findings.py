@@ -131,7 +131,7 @@ CATALOGUE: dict[str, FindingType] = {
             "info",
             "扩展名与格式不符",
             "Name and format differ",
-            "文件名为 {found}，内容实际是{format}，已按实际格式读取",
+            "文件名为 {found}，内容实际是 {format}，已按实际格式读取",
             "the file is named {found} but holds {format_en}; it was read as what it holds",
         ),
         _t(

@@ -122,3 +122,15 @@ def make_workbook(tmp_path, spec) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    """tests/data/make_bad_corpus.py as a module: the functions that write hostile files."""
+    import importlib.util
+
+    path = Path(__file__).parent / "data" / "make_bad_corpus.py"
+    module_spec = importlib.util.spec_from_file_location("make_bad_corpus", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module

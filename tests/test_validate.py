@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -348,7 +349,7 @@ def test_fifty_thousand_specialty_rows_are_refused_past_the_limit(make_workbook,
     assert result.seconds < 10
 
 
-def test_an_extra_column_is_ignored_with_a_warning(make_workbook, spec):
+def test_an_extra_column_is_ignored_with_a_notice(make_workbook, spec):
     def edit(book):
         sheet = book["专业设置"]
         sheet["K2"] = "备注"
@@ -356,4 +357,74 @@ def test_an_extra_column_is_ignored_with_a_warning(make_workbook, spec):
 
     result = validate_workbook(make_workbook(edit=edit), spec)
     assert _pairs(result) == [("专业设置!K2", "column-unknown")]
-    assert result.valid
+    assert result.valid and result.warnings == 0
+
+
+# What a clerk really does to the template (tests/data/clerk/, made by make_bad_corpus.py):
+# file → every (location, code, severity) it gives on its own.
+CLERK = {
+    # B4:C4 merged and the number typed in: read from B4, with a notice
+    "number-typed-into-merged-cells.xlsx": [("师资队伍!C4", "merged-cells-read", "info")],
+    "value-cells-merged-with-note.xlsx": [],  # C5:D5 merged, the value in C5: read as it is
+    "status-merged-across-rows.xlsx": [
+        ("专业设置!C3", "merged-cells", "warning"),
+        ("专业设置!C4", "value-missing", "error"),
+    ],
+    "hidden-specialty-row.xlsx": [("专业设置!4:4", "row-hidden", "warning")],
+    "two-sheets-one-name.xlsx": [("师资队伍", "sheet-duplicate", "error")],
+    "formula-linking-another-workbook.xlsx": [("师资队伍!C8", "value-external-link", "warning")],
+    "two-numbers-in-one-cell.xlsx": [("师资队伍!C8", "value-inner-space", "error")],
+    "remark-column.xlsx": [("专业设置!J2", "column-unknown", "info")],
+    "formula-saved-result-zero.xlsx": [],  # saved by a program that calculates: a real 0
+    "formula-placeholder-zero.xlsx": [("学生发展!C11", "value-formula-uncached", "error")],
+    "formula-dividing-by-zero.xlsx": [("办学条件!C8", "value-formula-error", "error")],
+    "number-1e308.xlsx": [("办学条件!C3", "value-too-large", "error")],
+    "total-row-in-specialties.xlsx": [("专业设置!5:5", "specialty-total-row", "error")],
+    "narrative-300000-characters.xlsx": [
+        (f"文字部分!B{row}", "narrative-too-long", "error") for row in range(3, 11)
+    ],
+    "last-years-template.xlsx": [],  # fine on its own; ingest refuses to replace 2023 silently
+}
+CLERK_DIR = Path(__file__).parent / "data" / "clerk"
+
+
+def test_the_clerk_corpus_is_complete():
+    assert {p.name for p in CLERK_DIR.iterdir()} == set(CLERK)
+
+
+@pytest.mark.parametrize("name", sorted(CLERK))
+def test_what_a_clerk_does_gives_its_findings(name, spec):
+    result = validate_workbook(CLERK_DIR / name, spec)
+    assert sorted((f.location, f.code, f.severity) for f in result.findings) == sorted(CLERK[name])
+
+
+def test_notices_change_no_value_and_never_block(spec):
+    """A merged cell read from its corner and an extra 备注 column are notices: the values are
+    those of a clean file, and the file is valid with no warning to confirm."""
+    clean = validate_workbook(Path(__file__).parent / "data" / "bad" / "duplicate-school-a.xlsx")
+    for name in ("number-typed-into-merged-cells.xlsx", "remark-column.xlsx"):
+        result = validate_workbook(CLERK_DIR / name, spec)
+        assert result.valid and result.warnings == 0
+        assert {k: v.value for k, v in result.submission.values.items()} == {
+            k: v.value for k, v in clean.submission.values.items()
+        }
+
+
+def test_a_total_row_is_one_finding_and_not_a_specialty(spec):
+    result = validate_workbook(CLERK_DIR / "total-row-in-specialties.xlsx", spec)
+    assert [r.values["specialty_code"] for r in result.submission.specialties] == [
+        "710201",
+        "720201",
+    ]
+    (finding,) = result.findings
+    assert "删除该行" in finding.message_zh and "合计" in finding.message_zh
+
+
+def test_a_huge_number_is_quoted_as_a_person_reads_it(spec):
+    (finding,) = validate_workbook(CLERK_DIR / "number-1e308.xlsx", spec).findings
+    assert finding.found == "1e+308" and len(finding.message_zh) < 80
+
+
+def test_a_formula_error_is_named_as_such(spec):
+    (finding,) = validate_workbook(CLERK_DIR / "formula-dividing-by-zero.xlsx", spec).findings
+    assert finding.found == "#DIV/0!" and "必填" not in finding.message_zh

@@ -52,8 +52,8 @@ def read_workbooks(
     """Each file as a Workbook, or the UnreadableFile saying why not; in order, reading ahead."""
     from .isolated import POOL
 
-    paths = [Path(p) for p in paths]
-    for path, outcome in zip(paths, POOL.read(paths, limits or Limits()), strict=True):
+    files = [Path(p) for p in paths]
+    for path, outcome in zip(files, POOL.read(files, limits or Limits()), strict=True):
         yield outcome if isinstance(outcome, UnreadableFile) else _workbook(path, outcome)
 
 

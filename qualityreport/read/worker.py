@@ -67,6 +67,8 @@ def _answer(path: str, limits: Limits) -> dict:
 
 
 def main() -> None:
+    import fastexcel  # noqa: F401  (loaded before any limit: its code is not a file's cost)
+
     requests, replies = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     # Anything a library prints must not mix with replies: standard output goes to stderr.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

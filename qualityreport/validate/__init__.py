@@ -257,7 +257,8 @@ def _is_total_row(row: list[str | None], columns: dict[str, int], table) -> bool
     """A row whose code or name cell says 合计: a total, which the views compute themselves."""
     for column_id in (table.key, "specialty_name"):
         col = columns.get(column_id)
-        if col is not None and col < len(row) and row[col] and _TOTAL_LABEL.match(row[col]):
+        text = row[col] if col is not None and col < len(row) else None
+        if text and _TOTAL_LABEL.match(text):
             return True
     return False
 

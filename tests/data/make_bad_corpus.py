@@ -1,13 +1,18 @@
-"""Write tests/data/bad/: hostile and broken workbooks, each named after what it triggers.
+"""Write tests/data/bad/, formats/ and clerk/: files each named after what it triggers.
 
+bad/ holds hostile and broken workbooks; formats/ files that are not what their name says, or
+that would make a spreadsheet reader exhaust memory; clerk/ what a school's clerk really does to
+the fill-in template (merging cells, hiding rows, typing "12 15", leaving last year's year).
 Run from the repository root: `.venv/bin/python tests/data/make_bad_corpus.py`. Files too large
-to commit (a million-row sheet) are made at test time by the functions below.
+to commit (a million-row sheet) are made at test time by the functions below; tests/data/wild/
+holds files collected from other projects' test suites (see its README).
 """
 
 from __future__ import annotations
 
 import io
 import random
+import re
 import struct
 import sys
 import zipfile
@@ -16,6 +21,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"
+FORMATS = HERE / "formats"
+CLERK = HERE / "clerk"
 sys.path.insert(0, str(HERE.parent))
 
 from conftest import VALID_SPECIALTIES, school_data  # noqa: E402
@@ -27,6 +34,11 @@ SPEC = load_spec()
 YEAR = 2024
 SPECIALTY_SHEET = "xl/worksheets/sheet7.xml"  # 专业设置: the template's seventh sheet
 BOMB_SHEET = "xl/worksheets/sheet2.xml"
+STUDENTS_SHEET = "xl/worksheets/sheet3.xml"  # 学生发展
+TEACHERS_SHEET = "xl/worksheets/sheet4.xml"  # 师资队伍
+CONDITIONS_SHEET = "xl/worksheets/sheet5.xml"  # 办学条件
+NARRATIVE_SHEET = "xl/worksheets/sheet8.xml"  # 文字部分
+WORKBOOK = "xl/workbook.xml"
 SPECIALTY_COUNTS = (
     "enrolled",
     "admitted",
@@ -262,10 +274,17 @@ def _biff_string(text: str, length_bytes: int) -> bytes:
     )
 
 
-def xls_workbook(sheets: list[tuple[str, bool, list[list]]], password: bool = False) -> bytes:
+def xls_workbook(
+    sheets: list[tuple[str, bool, list[list]]],
+    password: bool = False,
+    xor: bool = False,
+    dimensions: tuple[int, int] | None = None,
+) -> bytes:
     """A BIFF8 .xls (Excel 97–2003) with text and number cells, hand-assembled.
 
-    password=True adds a FILEPASS record, as Excel does for a file with an opening password.
+    password=True adds a FILEPASS record, as Excel does for a file with an opening password
+    (xor=True: the old XOR obfuscation instead of RC4). dimensions=(rows, columns) makes each
+    sheet's DIMENSIONS record claim that much, whatever the cells are.
     """
     bodies = []
     for _name, _visible, rows in sheets:
@@ -281,14 +300,18 @@ def xls_workbook(sheets: list[tuple[str, bool, list[list]]], password: bool = Fa
                 else:
                     cells += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
         width = max((len(r) for r in rows), default=0)
+        claimed_rows, claimed_width = dimensions or (len(rows), width)
         bodies.append(
             _bof(0x0010)
-            + _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+            + _record(0x0200, struct.pack("<IIHHH", 0, claimed_rows, 0, claimed_width, 0))
             + cells
             + _record(0x000A)
         )
     globals_head = _bof(0x0005)
-    if password:
+    if password and xor:
+        # XOR obfuscation: type 0, then the key and the password's verifier
+        globals_head += _record(0x002F, struct.pack("<HHH", 0, 0x5A3C, 0xC3A5))
+    elif password:
         # RC4 encryption header: type, version 1.1, salt, verifier and its hash
         globals_head += _record(0x002F, struct.pack("<HHH", 1, 1, 1) + bytes(range(48)))
     globals_head += _record(0x0042, struct.pack("<H", 1200))
@@ -459,6 +482,260 @@ def make(target: Path = BAD) -> list[Path]:
     return made
 
 
+# ---- files that are not what their name says, and files that would exhaust a reader ---------
+
+
+def _sheet_with_cells(source: Path, member: str, cells: list[str]) -> bytes:
+    """The sheet XML of member with extra cells (each '<c r="..">…</c>') in rows of their own."""
+    with zipfile.ZipFile(source) as archive:
+        xml = archive.read(member).decode()
+    rows = "".join(f'<row r="{re.sub(r"[A-Z]", "", c.split(chr(34))[1])}">{c}</row>' for c in cells)
+    return xml.replace("</sheetData>", rows + "</sheetData>").encode()
+
+
+def excel4_worksheet() -> bytes:
+    """An Excel 4.0 worksheet (BIFF4): a BOF of type 0x0409 and a cell, no OLE container."""
+    bof = _record(0x0409, struct.pack("<HHH", 0x0000, 0x0010, 0x0000))
+    return bof + _record(0x0203, struct.pack("<HHHd", 0, 0, 0, 45.0)) + _record(0x000A)
+
+
+def make_formats(target: Path = FORMATS) -> list[Path]:
+    """Write every file of formats/ into target; returns them."""
+    target.mkdir(parents=True, exist_ok=True)
+    made: list[Path] = []
+    base = valid_workbook(target / "_base.xlsx")
+
+    def out(name: str) -> Path:
+        made.append(target / name)
+        return target / name
+
+    out("csv-export.csv").write_text(
+        "学校标识码,学校名称,在校生数\n4205000001,宜昌市三峡中等专业学校,3000\n", encoding="utf-8"
+    )
+    out("web-page-named.xls").write_text(
+        '<html><head><meta charset="utf-8"></head><body><table><tr><td>学校名称</td>'
+        "<td>宜昌市三峡中等专业学校</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    out("pdf-named.xlsx").write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    sheets = xls_from_xlsx(base)
+    out("old-xls-named.xlsx").write_bytes(xls_workbook(sheets))
+    out("wps-sheet.et").write_bytes(xls_workbook(sheets))
+    out("xlsx-named.xlsb").write_bytes(base.read_bytes())
+    out("template-copy.xltx").write_bytes(base.read_bytes())
+    out("xor-password.xls").write_bytes(xls_workbook(sheets, password=True, xor=True))
+    out("excel4-worksheet.xls").write_bytes(excel4_worksheet())
+    out("word-document-named.xls").write_bytes(
+        compound_file({"WordDocument": b"\xec\xa5" + bytes(510), "1Table": bytes(512)})
+    )
+    with zipfile.ZipFile(out("numbers-named.xlsx"), "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("Index/Document.iwa", "Index/CalculationEngine.iwa", "Index/Tables/Tile.iwa"):
+            archive.writestr(zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)), bytes(64))
+    with zipfile.ZipFile(out("word-docx-named.xlsx"), "w", zipfile.ZIP_DEFLATED) as archive:
+        parts = {
+            "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxml'
+            'formats.org/package/2006/content-types"><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            'document.main+xml"/></Types>',
+            "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxml'
+            'formats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>',
+            "word/document.xml": "<w:document/>",
+        }
+        for name, text in parts.items():
+            archive.writestr(zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)), text)
+    with zipfile.ZipFile(out("empty-zip.xlsx"), "w"):
+        pass
+    # WPS Office writes zip entries with backslashes; calamine opens them
+    with (
+        zipfile.ZipFile(base) as old,
+        zipfile.ZipFile(out("wps-backslash-paths.xlsx"), "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for info in old.infolist():
+            name = info.filename.replace("/", "\\")
+            new.writestr(zipfile.ZipInfo(name, info.date_time), old.read(info.filename))
+    # the workbook part found through _rels/.rels, in a folder not called xl/
+    with (
+        zipfile.ZipFile(base) as old,
+        zipfile.ZipFile(out("workbook-in-another-folder.xlsx"), "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for info in old.infolist():
+            data, name = old.read(info.filename), info.filename
+            if name.startswith("xl/"):
+                name = "excel/" + name[3:]
+            if name in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"/xl/", b"/excel/").replace(b'Target="xl/', b'Target="excel/')
+            new.writestr(zipfile.ZipInfo(name, info.date_time), data)
+    # ten cells far out: a dense grid up to them would cost gigabytes
+    far = [
+        f'<c r="{col}{row}"><v>1</v></c>'
+        for col, row in zip(
+            ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "HHH", "III", "JJJ"),
+            range(60_000, 60_010),
+            strict=True,
+        )
+    ]
+    rewrite_zip(
+        base,
+        out("ten-cells-far-out.xlsx"),
+        replace={TEACHERS_SHEET: _sheet_with_cells(base, TEACHERS_SHEET, far)},
+    )
+    rewrite_zip(
+        base,
+        out("one-cell-at-xfd99999.xlsx"),
+        replace={
+            TEACHERS_SHEET: _sheet_with_cells(
+                base, TEACHERS_SHEET, ['<c r="XFD99999"><v>1</v></c>']
+            )
+        },
+    )
+    # an .xls whose DIMENSIONS claim 65,536 rows of 256 columns: calamine reserves room for all
+    out("xls-claiming-huge-dimensions.xls").write_bytes(
+        xls_workbook(sheets, dimensions=(65_536, 256))
+    )
+    base.unlink()
+    return made
+
+
+# ---- what a clerk really does to the template ----------------------------------------------
+
+
+def _set_cell(xml: bytes, ref: str, cell: str) -> bytes:
+    """Sheet XML with the cell at ref replaced by cell (an XML string)."""
+    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', re.S)
+    replaced, count = pattern.subn(cell.encode(), xml, count=1)
+    assert count == 1, ref
+    return replaced
+
+
+def _member(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)
+
+
+def make_clerk(target: Path = CLERK) -> list[Path]:
+    """Write every file of clerk/ into target; returns them."""
+    target.mkdir(parents=True, exist_ok=True)
+    made: list[Path] = []
+    base = valid_workbook(target / "_base.xlsx")
+
+    def out(name: str) -> Path:
+        made.append(target / name)
+        return target / name
+
+    def edit(name: str, change, **kwargs) -> None:
+        valid_workbook(out(name), edit=change, **kwargs)
+
+    def merge_into_unit_column(book):
+        # the clerk merges B4:C4 (unit and value) and types the number: it lands in B4
+        sheet = book["师资队伍"]
+        sheet["B4"], sheet["C4"] = 150, None
+        sheet.merge_cells("B4:C4")
+
+    edit("number-typed-into-merged-cells.xlsx", merge_into_unit_column)
+
+    def merge_value_and_note(book):
+        book["师资队伍"].merge_cells("C5:D5")  # the value stays in C5, read as it is
+
+    edit("value-cells-merged-with-note.xlsx", merge_value_and_note)
+
+    def merge_status_down(book):
+        book["专业设置"].merge_cells("C3:C4")  # one status typed for two specialties
+
+    edit("status-merged-across-rows.xlsx", merge_status_down)
+
+    def hide_specialty(book):
+        book["专业设置"].row_dimensions[4].hidden = True
+
+    edit(
+        "hidden-specialty-row.xlsx",
+        hide_specialty,
+        specialties=[
+            *[dict(r) for r in VALID_SPECIALTIES],
+            {
+                "specialty_code": "730701",
+                "specialty_name": "电子商务",
+                "status": "停招",
+                **dict.fromkeys(SPECIALTY_COUNTS, 0),
+            },
+        ],
+    )
+
+    def add_copy(book):
+        book.create_sheet("师资队伍（旧）")
+
+    # Excel refuses a second sheet of one name; a tool may not: the second copy is renamed
+    copy = valid_workbook(target / "_copy.xlsx", edit=add_copy)
+    workbook = _member(copy, WORKBOOK).replace("师资队伍（旧）".encode(), "师资队伍".encode())
+    rewrite_zip(copy, out("two-sheets-one-name.xlsx"), replace={WORKBOOK: workbook})
+    copy.unlink()
+
+    external = _set_cell(
+        _member(base, TEACHERS_SHEET), "C8", '<c r="C8"><f>[1]师资!C8</f><v>30</v></c>'
+    )
+    rewrite_zip(
+        base, out("formula-linking-another-workbook.xlsx"), replace={TEACHERS_SHEET: external}
+    )
+
+    edit("two-numbers-in-one-cell.xlsx", None, values={"teachers_part_time": "12 15"})
+
+    def remark_column(book):
+        sheet = book["专业设置"]
+        sheet["J2"] = "备注"
+        sheet["J3"] = "2023年新增"
+
+    edit("remark-column.xlsx", remark_column)
+
+    # Excel saves a formula's result; a result of 0 is a real 0
+    computed = _set_cell(
+        _member(base, STUDENTS_SHEET), "C11", '<c r="C11"><f>C12-C12</f><v>0</v></c>'
+    )
+    calculated = _member(base, WORKBOOK).replace(
+        b'<calcPr calcId="124519" fullCalcOnLoad="1"/>', b'<calcPr calcId="191029"/>'
+    )
+    rewrite_zip(
+        base,
+        out("formula-saved-result-zero.xlsx"),
+        replace={STUDENTS_SHEET: computed, WORKBOOK: calculated},
+    )
+    # a writer that cannot calculate leaves 0 and asks Excel to recalculate when opening
+    rewrite_zip(base, out("formula-placeholder-zero.xlsx"), replace={STUDENTS_SHEET: computed})
+    division = _set_cell(
+        _member(base, CONDITIONS_SHEET), "C8", '<c r="C8" t="e"><f>C5/0</f><v>#DIV/0!</v></c>'
+    )
+    rewrite_zip(
+        base,
+        out("formula-dividing-by-zero.xlsx"),
+        replace={CONDITIONS_SHEET: division, WORKBOOK: calculated},
+    )
+    edit("number-1e308.xlsx", None, values={"campus_area": 1e308})
+    edit(
+        "total-row-in-specialties.xlsx",
+        None,
+        specialties=[
+            *[dict(r) for r in VALID_SPECIALTIES],
+            {
+                "specialty_code": "合计",
+                **{c: sum(r[c] for r in VALID_SPECIALTIES) for c in SPECIALTY_COUNTS},
+            },
+        ],
+    )
+    # Excel stops a cell at 32,767 characters; another tool wrote 300,000 into each section
+    narrative = _member(base, NARRATIVE_SHEET)
+    for row in range(3, 3 + len(SPEC.narratives)):
+        cell = f'<c r="B{row}" t="inlineStr"><is><t>{"本校" * 150_000}</t></is></c>'
+        narrative = _set_cell(narrative, f"B{row}", cell)
+    rewrite_zip(base, out("narrative-300000-characters.xlsx"), replace={NARRATIVE_SHEET: narrative})
+    # last year's file sent again: the template of 2023, with 年度 left at 2023
+    write_workbook(out("last-years-template.xlsx"), SPEC, 2023, school_data({"year": 2023}))
+    base.unlink()
+    return made
+
+
 if __name__ == "__main__":
-    for path in make():
+    for path in make() + make_formats() + make_clerk():
         print(f"{path.stat().st_size:>9,}  {path.relative_to(HERE.parent.parent)}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from ..spec import Spec, load_spec, spec_from_texts
 from .sql import quote, sql_type
 from .views import VIEWS_VERSION, create_views
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry moves the schema from version n-1 to n; append, never edit a released one.
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
@@ -136,6 +138,79 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
         )""",
         ),
     ),
+    # The collection round on the web: accounts, rounds, uploads, reviews and the audit log.
+    (
+        3,
+        (
+            """CREATE TABLE accounts (
+            login VARCHAR PRIMARY KEY,
+            role VARCHAR NOT NULL CHECK (role IN ('school', 'bureau')),
+            school_code VARCHAR,
+            display_name VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,
+            password_temporary BOOLEAN NOT NULL,
+            password_set_at TIMESTAMP NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )""",
+            """CREATE TABLE collection_rounds (
+            year INTEGER PRIMARY KEY,
+            deadline TIMESTAMP NOT NULL,
+            opened_at TIMESTAMP NOT NULL,
+            opened_by VARCHAR NOT NULL
+        )""",
+            """CREATE TABLE uploads (
+            upload_id VARCHAR PRIMARY KEY,
+            school_code VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            uploaded_at TIMESTAMP NOT NULL,
+            uploaded_by VARCHAR NOT NULL,
+            original_name VARCHAR NOT NULL,
+            stored_name VARCHAR NOT NULL,
+            outcome VARCHAR NOT NULL,
+            submission_id BIGINT,
+            detail VARCHAR
+        )""",
+            """CREATE TABLE reviews (
+            year INTEGER NOT NULL,
+            school_code VARCHAR NOT NULL,
+            state VARCHAR NOT NULL
+                CHECK (state IN ('submitted', 'withdrawn', 'returned', 'approved')),
+            submission_id BIGINT NOT NULL,
+            submitted_at TIMESTAMP,
+            reviewed_at TIMESTAMP,
+            reviewed_by VARCHAR,
+            comment VARCHAR,
+            PRIMARY KEY (year, school_code)
+        )""",
+            """CREATE TABLE explanations (
+            submission_id BIGINT NOT NULL,
+            sheet VARCHAR,
+            cell VARCHAR,
+            code VARCHAR NOT NULL,
+            rule VARCHAR,
+            text VARCHAR NOT NULL,
+            written_by VARCHAR NOT NULL,
+            written_at TIMESTAMP NOT NULL
+        )""",
+            "CREATE SEQUENCE audit_event_seq START 1",
+            """CREATE TABLE audit_log (
+            event_id BIGINT PRIMARY KEY,
+            happened_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            role VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            school_code VARCHAR,
+            year INTEGER,
+            submission_id BIGINT,
+            version INTEGER,
+            detail VARCHAR
+        )""",
+            """CREATE TABLE web_settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        )""",
+        ),
+    ),
 ]
 
 _LOCK_MESSAGE = "Could not set lock"
@@ -166,6 +241,17 @@ class Store:
     def scalar(self, sql: str, params=None):
         found = self.rows(sql, params)
         return found[0][0] if found else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block as one transaction: all of it is stored, or none of it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
 
 
 def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
@@ -373,7 +459,11 @@ def open_store(
     from it; an existing one is read with the spec it recorded, and a different spec given here
     is refused (`migrate_spec` moves a database to another spec).
     """
+    from .serving import wait_while_served
+
     path = Path(path)
+    if not read_only:
+        wait_while_served(path, wait_seconds)
     if read_only and not path.exists():
         raise StoreError(f"数据库不存在，请先入库 / no database yet, run ingest first: {path}")
     con = _connect(path, read_only, wait_seconds)

@@ -2,7 +2,11 @@
 
 Views (ratios are fractions: 0.5 means 50 %; every ratio is NULL when its denominator is 0 or NULL):
 
-``school_year`` — one row per school and year, current accepted version only:
+Which version is reported: the current accepted version of each school and year; in a year that
+has a collection round (``qualityreport serve``), only the version the bureau approved, so checks
+and reports of that year read approved data alone. ``submission_log`` lists every version.
+
+``school_year`` — one row per school and year, the reported version only:
     school_code, year, submission_id, version, school_name, county, operator_type,
     school_category, discipline_type, then every numeric indicator of the spec (DOUBLE), then
     every derived indicator (sum of numerator terms / sum of denominator terms), then
@@ -23,7 +27,7 @@ Views (ratios are fractions: 0.5 means 50 %; every ratio is NULL when its denomi
     average of school ratios), specialty_count, specialties_adjusted, specialty_adjustment_ratio;
     city_year adds ``<derived id>_median``: the median of the school values.
 
-``narrative`` — school_code, year, section_id, text, section_name, position (current versions).
+``narrative`` — school_code, year, section_id, text, section_name, position (reported versions).
 
 ``submission_log`` — every submission ever ingested: submission_id, school_code, school_name,
     year, version, status (accepted | superseded | rejected), file_name, file_path, sha256,
@@ -41,10 +45,22 @@ from ..spec import Derived, Spec
 from .sql import literal, quote
 
 # Raise when the views compute something differently: databases rebuild them on the next write.
-VIEWS_VERSION = 1
+VIEWS_VERSION = 2
 KEY_INDICATORS = ("school_code", "year")
 ADJUSTED_STATUSES = ("新增", "停招", "撤销")
 CLOSED_STATUS = "撤销"
+
+
+# A submission the views report: the current accepted version of a school-year; in a year with a
+# collection round (round.py), only the version the bureau approved.
+def _reported(alias: str = "") -> str:
+    return (
+        f"{alias}status = 'accepted' AND ({alias}year NOT IN (SELECT year FROM collection_rounds)"
+        f" OR {alias}submission_id IN (SELECT submission_id FROM reviews WHERE state = 'approved'))"
+    )
+
+
+REPORTED_SUBMISSION = _reported()
 
 
 def attribute_ids(spec: Spec) -> list[str]:
@@ -94,7 +110,8 @@ def school_year_sql(spec: Spec) -> str:
     )
     return f"""CREATE OR REPLACE VIEW school_year AS
 WITH current_submission AS (
-    SELECT submission_id, school_code, year, version FROM submissions WHERE status = 'accepted'
+    SELECT submission_id, school_code, year, version FROM submissions
+    WHERE {REPORTED_SUBMISSION}
 ), wide AS (
     SELECT v.submission_id, {", ".join(pivots)}
     FROM indicator_values v JOIN current_submission USING (submission_id)
@@ -168,10 +185,10 @@ FROM school_year
 GROUP BY {", ".join(keys)}"""
 
 
-NARRATIVE_SQL = """CREATE OR REPLACE VIEW narrative AS
+NARRATIVE_SQL = f"""CREATE OR REPLACE VIEW narrative AS
 SELECT s.school_code, s.year, n.section_id, n.text, ns.name AS section_name, ns.position
 FROM narratives n
-JOIN submissions s ON s.submission_id = n.submission_id AND s.status = 'accepted'
+JOIN submissions s ON s.submission_id = n.submission_id AND {_reported("s.")}
 LEFT JOIN narrative_sections ns ON ns.section_id = n.section_id"""
 
 SUBMISSION_LOG_SQL = """CREATE OR REPLACE VIEW submission_log AS

@@ -1,0 +1,125 @@
+"""The bureau's closing steps on approved data: the target check, its xlsx export, the PDF reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..city import CityConfig
+from ..store import ExpectedSchool
+from .access import SerialStore
+from .accounts import Account
+from .audit import record
+
+
+def city_schools(city: CityConfig | None) -> tuple[ExpectedSchool, ...]:
+    if city is None:
+        return ()
+    return tuple(ExpectedSchool(s.code, s.name, s.county) for s in city.schools)
+
+
+def _target_sets(city: CityConfig | None):
+    from ..targets import load_target_sets
+
+    return load_target_sets(list(city.target_sets) if city else [])
+
+
+def run_check(access: SerialStore, year: int, city: CityConfig | None, actor: Account):
+    """Check the city's target sets (all shipped sets without a configuration) for the year.
+
+    The views hold only approved versions of a round's year, so the check sees approved data.
+    """
+    from ..check import check
+
+    sets = _target_sets(city)
+    parameters = dict(city.parameters) if city else {}
+    with access.writing() as store:
+        report = check(store, sets, year, parameters, expected_schools=city_schools(city) or None)
+        with store.transaction():
+            record(
+                store,
+                actor.login,
+                actor.role,
+                "check",
+                year=year,
+                detail=f"{sum(s.met for s in report.summaries)} 项达标，"
+                f"{sum(s.missed for s in report.summaries)} 项未达标",
+            )
+    return report
+
+
+def check_export(access: SerialStore, year: int, city: CityConfig | None) -> Path:
+    """The check's results as xlsx (evaluated afresh, not stored)."""
+    from ..check import check
+    from ..check.export import write_xlsx
+
+    sets = _target_sets(city)
+    parameters = dict(city.parameters) if city else {}
+    with access.reading() as store:
+        report = check(
+            store, sets, year, parameters, expected_schools=city_schools(city) or None, save=False
+        )
+    target = access.files_dir / "exports" / f"targets-{year}.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_xlsx(report, target)
+
+
+@dataclass(frozen=True)
+class RenderedReports:
+    city: Path | None
+    schools: tuple[Path, ...]
+
+
+def reports_dir(access: SerialStore, year: int) -> Path:
+    return access.files_dir / "reports" / str(year)
+
+
+def school_report(access: SerialStore, year: int, school_code: str, submission_id: int) -> Path:
+    """The school's PDF of its approved version (rendered once per version, then kept)."""
+    from ..render import render_school_report
+
+    target = reports_dir(access, year) / "schools" / f"{school_code}-{submission_id}.pdf"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial.pdf")
+        with access.exclusive() as db_path:
+            render_school_report(db_path, school_code, year, partial, spec=access.spec)
+        partial.replace(target)
+    return target
+
+
+def render_reports(
+    access: SerialStore, year: int, city: CityConfig | None, actor: Account
+) -> RenderedReports:
+    """The city report and every approved school's report for the year."""
+    from ..render import render_city_report, render_school_reports
+
+    folder = reports_dir(access, year)
+    folder.mkdir(parents=True, exist_ok=True)
+    with access.exclusive() as db_path:
+        render_city_report(
+            db_path,
+            year,
+            folder / "city.pdf",
+            city=city.name if city else None,
+            issuer=city.issuer if city else None,
+            spec=access.spec,
+        )
+        results = render_school_reports(db_path, year, folder / "all-schools")
+    with access.writing() as store, store.transaction():
+        record(
+            store,
+            actor.login,
+            actor.role,
+            "render",
+            year=year,
+            detail=f"全市总报告 1 份，学校分报告 {len(results)} 份",
+        )
+    return RenderedReports(folder / "city.pdf", tuple(r.output for r in results))
+
+
+def rendered_reports(access: SerialStore, year: int) -> RenderedReports:
+    folder = reports_dir(access, year)
+    city = folder / "city.pdf"
+    schools = tuple(sorted((folder / "all-schools").glob("*.pdf")))
+    return RenderedReports(city if city.exists() else None, schools)

@@ -21,6 +21,8 @@ COMMANDS = {
     "report": "report",
     "doctor": "doctor",
     "demo": "demo",
+    "serve": "serve",
+    "users": "users",
 }
 
 
@@ -49,6 +51,8 @@ def cli():
     ingest    入库 / store valid workbooks in DuckDB
     check     目标达成 / check targets
     report    生成PDF报告 / render school and city reports
+    serve     网上填报 / the collection round in a browser
+    users     网上填报的账号 / accounts for serve
     """
 
 

@@ -58,6 +58,9 @@ def test_wheel_carries_the_shipped_data_and_no_development_scripts(wheel):
         for path in (ROOT / tracked).rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 assert f"qualityreport/{path.relative_to(ROOT)}" in names, path
+    for path in (ROOT / "qualityreport").rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            assert f"{path.relative_to(ROOT)}" in names, path
     assert "qualityreport/data/vocational-specialty-catalog-2021.csv" in names
     assert any(n.startswith("qualityreport/examples/city/2024/") for n in names)
     assert "qualityreport/examples/generate.py" not in names

@@ -11,6 +11,14 @@ command -v "$PYTHON" >/dev/null 2>&1 || missing="$missing python3"
 "$PYTHON" -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$missing python3-venv"
 fc-list ':lang=zh' family 2>/dev/null | grep -q . || missing="$missing fonts-noto-cjk"
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so\.0' || missing="$missing libharfbuzz-subset0"
+# The browser tests drive Debian's chromium; without it (and not root) they are skipped.
+if [ ! -x /usr/bin/chromium ] && [ "${QUALITYREPORT_NO_BROWSER:-}" != 1 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        missing="$missing chromium"
+    else
+        echo "Note: the browser tests need Debian's chromium (sudo apt-get install chromium)" >&2
+    fi
+fi
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing Debian packages:$missing"

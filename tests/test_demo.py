@@ -59,3 +59,25 @@ def test_readme_shows_what_the_demo_prints(demo):
     printed = output.splitlines()
     for line in shown:
         assert line in printed, line
+
+
+def test_demo_ends_with_the_round_on_the_web_and_its_commands_run(demo, tmp_path, spec):
+    import shlex
+    import shutil
+
+    from qualityreport.web import create_app
+
+    directory, output = demo
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("网上填报"))
+    commands = [shlex.split(line)[1:] for line in lines[start + 1 : start + 4]]
+    assert [c[0] for c in commands] == ["users", "users", "serve"]
+    db = tmp_path / "city.duckdb"
+    shutil.copy(directory / "city.duckdb", db)
+    for args in commands[:2]:
+        args = [str(db) if a == "demo-output/city.duckdb" else a for a in args]
+        args = [a.replace("demo-output", str(directory)) for a in args]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "一次性密码" in result.output
+    assert "--config" in commands[2] and create_app(db, spec=spec) is not None

@@ -31,9 +31,11 @@ def test_every_module_opens_with_a_docstring():
 def test_stages_import_only_from_earlier_stages():
     """validate knows nothing of storage or reports; storage nothing of reports."""
     order = {
-        "validate": ("store", "check", "render"),
-        "store": ("check", "render"),
-        "check": ("render",),
+        "validate": ("store", "check", "render", "collection", "web"),
+        "store": ("check", "render", "collection", "web"),
+        "check": ("render", "collection", "web"),
+        "render": ("collection", "web"),
+        "collection": ("web",),
     }
     for stage, later in order.items():
         base = ROOT / "qualityreport" / stage

@@ -24,6 +24,7 @@ _TEXT = {
         "done": "完成，用时 {seconds:.0f} 秒。写出的文件：",
         "more": "  … 另有 {count} 份，在 {dir}",
         "next": "接下来可以试试：",
+        "web": "网上填报：建教育局和一所学校的账号（各显示一个一次性密码），启动服务，在浏览器打开 http://127.0.0.1:8000/",
     },
     "en": {
         "start": "qualityreport demo: the example city (12 secondary schools, 2022–2024) → {dir}",
@@ -37,6 +38,7 @@ _TEXT = {
         "done": "Done in {seconds:.0f} s. Written:",
         "more": "  … {count} more in {dir}",
         "next": "Try next:",
+        "web": "The round on the web: a bureau and a school account (each prints a one-time password), then the server at http://127.0.0.1:8000/",
     },
 }
 
@@ -124,6 +126,15 @@ def demo_command(directory, workers, lang):
         f'qualityreport sql --db {db} "SELECT school_name, dual_qualified_ratio FROM school_year '
         f'WHERE year = {result.year} ORDER BY 2 DESC"',
         f"qualityreport report school 4142050101 --year {result.year} --db {db} -o school.pdf",
+    ):
+        click.echo(f"  {command.replace('qualityreport', program, 1)}")
+    city = examples / "city.yaml"
+    click.echo("")
+    click.echo(text["web"])
+    for command in (
+        f"qualityreport users add --db {db} --bureau 教育局",
+        f"qualityreport users add --db {db} --config {city} --school 4142050101",
+        f"qualityreport serve --db {db} --config {city}",
     ):
         click.echo(f"  {command.replace('qualityreport', program, 1)}")
 

@@ -68,7 +68,8 @@ def audit_events(
     store: Store, *, year: int | None = None, school_code: str | None = None, limit: int = 1000
 ) -> list[AuditEvent]:
     """The latest events first, optionally for one year and one school."""
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list[object] = []
     if year is not None:
         conditions.append("(year = ? OR year IS NULL)")
         params.append(year)

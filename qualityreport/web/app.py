@@ -128,8 +128,9 @@ def guarded(role: str | None, *, csrf_in_query: bool = False):
                     given = request.query_params.get("csrf")
                 else:
                     form = await request.form(max_files=0, max_fields=200)
-                    given = form.get("csrf")
-                if not csrf_valid(request.session, str(given) if given else None):
+                    field = form.get("csrf")
+                    given = field if isinstance(field, str) else None
+                if not csrf_valid(request.session, given):
                     return error_page(request, 403, "表单已过期或来源不明，请返回后重新提交。")
             try:
                 return await handler(request, account)

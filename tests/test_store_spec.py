@@ -131,7 +131,19 @@ def test_a_database_from_before_specs_were_recorded_is_migrated_on_write(tmp_pat
     with open_store(db):
         pass
     con = duckdb.connect(str(db))
-    con.execute("DROP TABLE spec_records")
+    # as a version-1 database: without the tables later migrations add
+    for table in (
+        "spec_records",
+        "accounts",
+        "collection_rounds",
+        "uploads",
+        "reviews",
+        "explanations",
+        "audit_log",
+        "web_settings",
+    ):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP SEQUENCE audit_event_seq")
     con.execute("DELETE FROM schema_info WHERE schema_version > 1")
     con.close()
     with pytest.raises(StoreError, match="qualityreport migrate"):

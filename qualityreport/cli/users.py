@@ -5,15 +5,13 @@ from __future__ import annotations
 import click
 
 from ..errors import InputError
-from .common import one_line_errors
-from .store import db_option
+from .common import config_option, db_option, one_line_errors
 
 
 def _open(db_path: str):
-    from ..spec import load_spec
     from ..store import open_store
 
-    return open_store(db_path, load_spec())
+    return open_store(db_path)
 
 
 @click.group("users")
@@ -40,15 +38,9 @@ def users_command():
     default=None,
     help="显示的名称（学校默认取城市配置或数据库中的校名）。",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="City configuration (YAML) naming the schools / 城市配置。",
-)
+@config_option
 @one_line_errors
-def add_command(db_path, school_code, bureau_name, display_name, config_path):
+def add_command(db_path, school_code, bureau_name, display_name, config_file):
     """创建账号并显示一次性密码 / create an account and print its one-time password."""
     from ..city import load_city_config
     from ..collection import add_account
@@ -59,8 +51,8 @@ def add_command(db_path, school_code, bureau_name, display_name, config_path):
     with _open(db_path) as store:
         if school_code:
             name = display_name
-            if name is None and config_path:
-                known = load_city_config(config_path).school(school_code)
+            if name is None and config_file:
+                known = load_city_config(config_file).school(school_code)
                 name = known.name if known and known.code == school_code else None
             name = name or school_name(store, school_code)
             if not name:

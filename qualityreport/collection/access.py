@@ -19,11 +19,15 @@ class SerialStore:
     read-only and a read-write connection to one file in one process).
     """
 
-    def __init__(self, db_path: str | Path, spec: Spec, *, wait_seconds: float = 10.0):
+    def __init__(
+        self, db_path: str | Path, spec: Spec | None = None, *, wait_seconds: float = 10.0
+    ):
         self.path = Path(db_path)
-        self.spec = spec
         self.wait_seconds = wait_seconds
         self.lock = threading.Lock()
+        # created or migrated now; afterwards every open uses the spec the database recorded
+        with open_store(self.path, spec, wait_seconds=wait_seconds) as store:
+            self.spec: Spec = store.spec
 
     @property
     def files_dir(self) -> Path:

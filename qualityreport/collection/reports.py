@@ -51,7 +51,7 @@ def run_check(access: SerialStore, year: int, city: CityConfig | None, actor: Ac
 def check_export(access: SerialStore, year: int, city: CityConfig | None) -> Path:
     """The check's results as xlsx (evaluated afresh, not stored)."""
     from ..check import check
-    from ..check.export import write_xlsx
+    from ..check.export import write_results_xlsx
 
     sets = _target_sets(city)
     parameters = dict(city.parameters) if city else {}
@@ -61,7 +61,7 @@ def check_export(access: SerialStore, year: int, city: CityConfig | None) -> Pat
         )
     target = access.files_dir / "exports" / f"targets-{year}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
-    return write_xlsx(report, target)
+    return write_results_xlsx(report, target)
 
 
 @dataclass(frozen=True)

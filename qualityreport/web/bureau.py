@@ -35,7 +35,7 @@ from ..collection.reports import (
 )
 from ..collection.uploads import stored_path
 from ..errors import InputError
-from .app import PDF, XLSX, context, download, error_page, guarded, page, redirect
+from .pages import PDF, XLSX, context, download, error_page, guarded, page, redirect
 
 _SCHOOL_CODE = re.compile(r"^[0-9A-Za-z]{1,20}$")
 

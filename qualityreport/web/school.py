@@ -28,7 +28,7 @@ from ..collection import (
 from ..collection.reports import school_report
 from ..errors import InputError
 from ..store import ExpectedSchool
-from .app import PDF, XLSX, context, download, error_page, guarded, page, redirect
+from .pages import PDF, XLSX, context, download, error_page, guarded, page, redirect
 
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 

@@ -11,7 +11,8 @@ from starlette.routing import Route
 
 from ..collection import Account, authenticate, change_password, record
 from ..errors import InputError
-from .app import context, csrf_valid, error_page, guarded, page, redirect
+from .pages import context, error_page, guarded, page, redirect
+from .security import csrf_valid
 
 
 def _home(account: Account) -> str:

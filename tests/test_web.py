@@ -543,3 +543,23 @@ def test_serial_store_lets_a_reader_in_between_writes(db, spec):
         store.rows("SELECT 1")
     with open_store(db, spec, read_only=True) as other:
         assert other.scalar("SELECT count(*) FROM accounts") == 3
+
+
+def test_a_returned_version_can_be_submitted_again_unchanged(submitted, tmp_path):
+    bureau, school, uid = submitted
+    review = f"/bureau/schools/{SCHOOL_A}"
+    post(bureau, f"{review}/return", review, comment="请说明设备总值")
+    again = upload(school, tmp_path / "corrected.xlsx")
+    assert "内容完全相同" in again.text and "已提交，等待" not in again.text
+    assert submit_with_explanation(school, upload_id(again), "已核实，数值无误").status_code == 200
+    assert "已提交待审核" in text_of(school.get("/school"))
+    assert "已核实，数值无误" in bureau.get(review).text
+
+
+def test_reports_page_warns_while_schools_are_not_yet_approved(submitted):
+    bureau, school, uid = submitted
+    review = f"/bureau/schools/{SCHOOL_A}"
+    post(bureau, f"{review}/approve", review)
+    page = text_of(bureau.get("/bureau/reports"))
+    assert "应报 2 所学校，已审核通过 1 所" in page
+    assert "还有 1 所学校未审核通过" in page

@@ -208,18 +208,16 @@ def _reports_values(request: Request) -> dict:
     ctx = context(request)
     with ctx.access.reading() as store:
         round_ = current_round(store)
-        approved = (
-            sum(
-                s.state == "approved"
-                for s in school_states(
-                    store, round_, expected_schools(store, round_.year, city_schools(ctx.city))
-                )
+        states = (
+            school_states(
+                store, round_, expected_schools(store, round_.year, city_schools(ctx.city))
             )
             if round_
-            else 0
+            else []
         )
+    approved = sum(s.state == "approved" for s in states)
     rendered = rendered_reports(ctx.access, round_.year) if round_ else None
-    return {"round": round_, "approved": approved, "rendered": rendered}
+    return {"round": round_, "approved": approved, "expected": len(states), "rendered": rendered}
 
 
 @guarded("bureau")

@@ -132,7 +132,10 @@ def _upload_page(request: Request, account: Account, upload_id: str) -> dict | N
         "warnings": warnings,
         "explanations": written,
         "state": state,
-        "submitted": state is not None and state.submission_id == found.submission_id,
+        # the version stands submitted (a returned one may be submitted again)
+        "submitted": state is not None
+        and state.state in ("submitted", "approved")
+        and state.submission_id == found.submission_id,
     }
 
 

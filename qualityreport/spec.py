@@ -43,6 +43,7 @@ class Field:
     ge: float | None = None
     le: float | None = None
     isin: tuple[str, ...] = ()
+    isin_legacy: tuple[str, ...] = ()  # values an earlier template offered: still read, not offered
     str_matches: str | None = None
     str_length_max: int | None = None
     plausible_ge: float | None = None
@@ -52,6 +53,12 @@ class Field:
     sheet: str = ""  # form indicators only
     sums_to: str | None = None  # table columns: the school total the rows add up to
     catalog: str | None = None  # table columns: catalog level the code must be in
+    per: str | None = None  # a per-unit value (生均): city and county figures weight it by this
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """Every value validation accepts: the current list and the earlier templates' values."""
+        return self.isin + self.isin_legacy
 
     @property
     def is_numeric(self) -> bool:
@@ -109,6 +116,18 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class Computed:
+    """An indicator the database views compute from more than one row or year (declared here so
+    targets and reports can name it; its SQL is in store/views.py)."""
+
+    id: str
+    name: str
+    name_en: str
+    unit: str
+    definition: str
+
+
+@dataclass(frozen=True)
 class Rule:
     """A cross-field rule: sum(left) op sum(right)."""
 
@@ -132,6 +151,8 @@ class Spec:
     derived: tuple[Derived, ...]
     rules: tuple[Rule, ...]
     directory: Path = field(compare=False)
+    computed: tuple[Computed, ...] = ()
+    population: str = "中职学校"  # the kind of school the workbook is for
     # The files the spec was read from, (name, text) in SPEC_FILES order: what a database records.
     texts: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
@@ -150,6 +171,13 @@ class Spec:
     @cached_property
     def sheet_by_id(self) -> dict[str, Sheet]:
         return {s.id: s for s in self.sheets}
+
+    def describe(self, indicator_id: str) -> tuple[str, str, str, str] | None:
+        """(name, name_en, unit, definition) of a submitted, derived, computed or table indicator."""
+        for item in (*self.indicators, *self.derived, *self.computed, *self.specialties.columns):
+            if item.id == indicator_id:
+                return item.name, item.name_en, item.unit, item.definition
+        return None
 
     def sheet_of(self, layout: str) -> Sheet:
         return next(s for s in self.sheets if s.layout == layout)
@@ -265,6 +293,7 @@ def _field(r: YamlReader, *, with_sheet: bool) -> Field:
         ge=ge,
         le=le,
         isin=isin,
+        isin_legacy=tuple(str(v) for v in r.get("isin_legacy", list, default=[])),
         str_matches=pattern,
         str_length_max=length.get("max", int) if length else None,
         plausible_ge=plausible.get("ge", float, default=None) if plausible else None,
@@ -274,6 +303,7 @@ def _field(r: YamlReader, *, with_sheet: bool) -> Field:
         sheet=r.get("sheet", str) if with_sheet else "",
         sums_to=None if with_sheet else r.get("sums_to", str, default=None),
         catalog=None if with_sheet else r.get("catalog", str, default=None),
+        per=r.get("per", str, default=None),
     )
 
 
@@ -324,6 +354,9 @@ def _check_references(path: Path, spec_parts: dict, rules_path: Path, rules: tup
                     f"tables[{t}].columns[{c}].sums_to",
                     f"unknown indicator '{column.sums_to}'",
                 )
+    for i, indicator in enumerate(spec_parts["indicators"]):
+        if indicator.per is not None and indicator.per not in known:
+            raise SpecError(path, f"indicators[{i}].per", f"unknown indicator '{indicator.per}'")
     for d, derived in enumerate(spec_parts["derived"]):
         for term in derived.numerator + derived.denominator:
             if term not in known:
@@ -388,6 +421,16 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
             )
             for d in root.items("derived")
         ),
+        "computed": tuple(
+            Computed(
+                c.ident(),
+                c.get("name", str),
+                c.get("name_en", str),
+                c.get("unit", str),
+                c.get("definition", str),
+            )
+            for c in root.items("computed")
+        ),
     }
     if not parts["tables"]:
         root.fail("needs at least one table (the specialties)", "tables")
@@ -411,6 +454,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
     return Spec(
         version=str(root.get("version", (str, int, float))),
         reporting_period=root.get("reporting_period", str, default=""),
+        population=root.get("population", str, default="中职学校"),
         rules=tuple(rules),
         directory=directory,
         texts=tuple((name, text[name]) for name in SPEC_FILES),

@@ -24,8 +24,8 @@ def _checks(field: Field, pa):
         checks.append(pa.Check.ge(field.ge, error="value-below-minimum"))
     if field.le is not None:
         checks.append(pa.Check.le(field.le, error="value-above-maximum"))
-    if field.isin:
-        checks.append(pa.Check.isin(list(field.isin), error="value-not-allowed"))
+    if field.allowed:
+        checks.append(pa.Check.isin(list(field.allowed), error="value-not-allowed"))
     if field.str_matches:
         code = "specialty-code-malformed" if field.catalog else "value-pattern-mismatch"
         checks.append(pa.Check.str_matches(field.str_matches, error=code))

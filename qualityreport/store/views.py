@@ -10,9 +10,12 @@ and reports of that year read approved data alone. ``submission_log`` lists ever
     school_code, year, submission_id, version, school_name, county, operator_type,
     school_category, discipline_type, then every numeric indicator of the spec (DOUBLE), then
     every derived indicator (sum of numerator terms / sum of denominator terms), then
-    specialty_count (specialties whose status is not 撤销), specialties_adjusted (status 新增,
-    停招 or 撤销), specialty_adjustment_ratio (specialties_adjusted / the same school's
-    specialty_count of the year before; NULL without that year), previous_specialty_count.
+    specialty_count (specialties whose status is not 撤销), specialties_adjusted (this year's
+    changes only, read against the same school's submission of the year before: a code 新增
+    that was not offered the year before, or a specialty whose status became 停招 or 撤销 — one
+    still 停招 from last year is not counted again; NULL without last year's submission),
+    previous_specialty_count (last year's specialty_count), specialty_adjustment_ratio
+    (specialties_adjusted / previous_specialty_count).
 
 ``specialty_year`` — one row per specialty of a current submission:
     school_code, school_name, county, year, row_number, specialty_code, specialty_name, status,
@@ -22,10 +25,14 @@ and reports of that year read approved data alone. ``submission_log`` lists ever
     employed).
 
 ``county_year`` — per county and year; ``city_year`` — per year:
-    county (county_year only), year, schools, every numeric indicator summed, every derived
-    indicator as sum(numerator) / sum(denominator) over the schools reporting both (never an
-    average of school ratios), specialty_count, specialties_adjusted, specialty_adjustment_ratio;
-    city_year adds ``<derived id>_median``: the median of the school values.
+    county (county_year only), year, schools, every numeric indicator summed — except a
+    per-unit indicator (``per`` in the spec, e.g. funding_per_student per students_enrolled),
+    which is sum(value × unit) / sum(unit), the total over the total — every derived indicator
+    as sum(numerator) / sum(denominator) over the schools reporting both (never an average of
+    school ratios), specialty_count, specialties_adjusted, previous_specialty_count,
+    specialty_adjustment_ratio (over the schools with last year's submission); city_year adds
+    ``<derived id>_median``: the median of the school values. These figures cover the schools
+    that submitted: a check names the expected schools that did not.
 
 ``narrative`` — school_code, year, section_id, text, section_name, position (reported versions).
 
@@ -34,7 +41,16 @@ and reports of that year read approved data alone. ``submission_log`` lists ever
     ingested_at, spec_version, template_version, errors, warnings.
 
 ``latest_target_results`` — the rows of ``target_results`` from the latest check run of each
-    (year, set_id, target_id).
+    (year, set_id, target_id): run_id, checked_at, year, set_id, set_name, source, target_id,
+    name, name_en, clause, level (国家标准 / 省定标准 / 市定目标 …), indicator (the id the value
+    measures), unit (of value, threshold and gap; percent values are fractions), population
+    (who the target judges), scope (school / specialty / county / city), subject_id,
+    subject_name, value, threshold, comparison (gt = 超过, ge = 不低于/达到/以上, …), tolerance,
+    baseline ('previous_year' when the threshold is last year's value), category (the school
+    category a threshold was chosen by), deadline (the year a dated target is judged in), met
+    (NULL when no verdict), gap (value - threshold), required, severity, reason (why met is
+    NULL: no-submission, incomplete, parameter-missing, before-deadline, …), missing_schools
+    and undetermined (the schools an incomplete city or county figure lacks).
 """
 
 from __future__ import annotations
@@ -47,7 +63,8 @@ from .sql import literal, quote
 # Raise when the views compute something differently: databases rebuild them on the next write.
 VIEWS_VERSION = 2
 KEY_INDICATORS = ("school_code", "year")
-ADJUSTED_STATUSES = ("新增", "停招", "撤销")
+NEW_STATUS = "新增"
+STOPPED_STATUSES = ("停招", "撤销")
 CLOSED_STATUS = "撤销"
 
 
@@ -87,6 +104,19 @@ def _summed_ratio(d: Derived) -> str:
     return f"sum({num}) FILTER (WHERE {both}) / NULLIF(sum({den}) FILTER (WHERE {both}), 0)"
 
 
+def _aggregate(spec: Spec, indicator_id: str) -> str:
+    """A county or city figure: a sum, or for a per-unit value the total over the total."""
+    per = spec.indicator_by_id[indicator_id].per
+    if per is None:
+        return f"sum({quote(indicator_id)}) AS {quote(indicator_id)}"
+    value, unit = quote(indicator_id), quote(per)
+    both = f"{value} IS NOT NULL AND {unit} IS NOT NULL"
+    return (
+        f"sum({value} * {unit}) FILTER (WHERE {both}) / NULLIF(sum({unit}) FILTER (WHERE {both}), 0)"
+        f" AS {value}"
+    )
+
+
 def school_year_sql(spec: Spec) -> str:
     attributes, numbers = attribute_ids(spec), numeric_ids(spec)
     pivots = [
@@ -96,16 +126,19 @@ def school_year_sql(spec: Spec) -> str:
         f"max(v.value_number) FILTER (WHERE v.indicator_id = {literal(i)}) AS {quote(i)}"
         for i in numbers
     ]
-    adjusted = ", ".join(literal(s) for s in ADJUSTED_STATUSES)
+    stopped = ", ".join(literal(s) for s in STOPPED_STATUSES)
     columns = (
         ["b.school_code", "b.year", "b.submission_id", "b.version"]
         + [f"b.{quote(i)}" for i in attributes + numbers]
         + [f"{_ratio(d, 'b.')} AS {quote(d.id)}" for d in spec.derived]
         + [
             "b.specialty_count",
-            "b.specialties_adjusted",
-            "b.specialties_adjusted / NULLIF(p.specialty_count, 0) AS specialty_adjustment_ratio",
+            # Without last year's submission no change can be told from a continuing state.
+            "CASE WHEN p.school_code IS NOT NULL THEN b.specialties_changed END"
+            " AS specialties_adjusted",
             "p.specialty_count AS previous_specialty_count",
+            "CASE WHEN p.school_code IS NOT NULL THEN b.specialties_changed END"
+            " / NULLIF(p.specialty_count, 0) AS specialty_adjustment_ratio",
         ]
     )
     return f"""CREATE OR REPLACE VIEW school_year AS
@@ -116,18 +149,28 @@ WITH current_submission AS (
     SELECT v.submission_id, {", ".join(pivots)}
     FROM indicator_values v JOIN current_submission USING (submission_id)
     GROUP BY v.submission_id
+), specialty_rows AS (
+    SELECT c.submission_id, c.school_code, c.year, s.specialty_code, s.status
+    FROM specialties s JOIN current_submission c USING (submission_id)
 ), specialty_counts AS (
-    SELECT s.submission_id,
-           count(*) FILTER (WHERE coalesce(s.status, '') <> {literal(CLOSED_STATUS)}) AS specialty_count,
-           count(*) FILTER (WHERE s.status IN ({adjusted})) AS specialties_adjusted
-    FROM specialties s JOIN current_submission USING (submission_id)
-    GROUP BY s.submission_id
+    -- A change counts in the year it happens: read each row against the same code last year.
+    SELECT cur.submission_id,
+           count(*) FILTER (WHERE coalesce(cur.status, '') <> {literal(CLOSED_STATUS)}) AS specialty_count,
+           count(*) FILTER (WHERE
+               cur.status = {literal(NEW_STATUS)}
+                   AND coalesce(prev.status, {literal(CLOSED_STATUS)}) = {literal(CLOSED_STATUS)}
+               OR cur.status IN ({stopped}) AND prev.status IS DISTINCT FROM cur.status
+           ) AS specialties_changed
+    FROM specialty_rows cur
+    LEFT JOIN specialty_rows prev ON prev.school_code = cur.school_code
+         AND prev.year = cur.year - 1 AND prev.specialty_code = cur.specialty_code
+    GROUP BY cur.submission_id
 ), base AS (
     SELECT c.school_code, c.year, c.submission_id, c.version,
            {", ".join(f"w.{quote(i)}" for i in attributes)},
            {", ".join(f"CAST(w.{quote(i)} AS DOUBLE) AS {quote(i)}" for i in numbers)},
            coalesce(sc.specialty_count, 0) AS specialty_count,
-           coalesce(sc.specialties_adjusted, 0) AS specialties_adjusted
+           coalesce(sc.specialties_changed, 0) AS specialties_changed
     FROM current_submission c
     LEFT JOIN wide w USING (submission_id)
     LEFT JOIN specialty_counts sc USING (submission_id)
@@ -168,13 +211,14 @@ LEFT JOIN (
 
 def _aggregate_sql(spec: Spec, view: str, keys: list[str], medians: bool) -> str:
     columns = list(keys) + ["count(*) AS schools"]
-    columns += [f"sum({quote(i)}) AS {quote(i)}" for i in numeric_ids(spec)]
+    columns += [_aggregate(spec, i) for i in numeric_ids(spec)]
     columns += [f"{_summed_ratio(d)} AS {quote(d.id)}" for d in spec.derived]
     columns += [
         "sum(specialty_count) AS specialty_count",
         "sum(specialties_adjusted) AS specialties_adjusted",
-        "sum(specialties_adjusted) FILTER (WHERE previous_specialty_count IS NOT NULL)"
-        " / NULLIF(sum(previous_specialty_count), 0) AS specialty_adjustment_ratio",
+        "sum(previous_specialty_count) AS previous_specialty_count",
+        "sum(specialties_adjusted) / NULLIF(sum(previous_specialty_count)"
+        " FILTER (WHERE specialties_adjusted IS NOT NULL), 0) AS specialty_adjustment_ratio",
     ]
     if medians:
         columns += [f"median({quote(d.id)}) AS {quote(d.id + '_median')}" for d in spec.derived]

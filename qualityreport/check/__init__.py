@@ -9,14 +9,45 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from ..city import CityConfig
 from ..errors import StoreError
 from ..store import Store, latest_year, schools_expected
 from ..store.queries import ExpectedSchool
 from ..targets import TargetSet
 from .evaluate import TargetRun
-from .results import REASONS, RESULT_COLUMNS, CheckReport, TargetResult, TargetSummary, compare
+from .results import (
+    NOT_JUDGED,
+    REASONS,
+    RESULT_COLUMNS,
+    CheckReport,
+    SkippedSet,
+    TargetResult,
+    TargetSummary,
+    compare,
+)
+from .roster import Roster
 
-__all__ = ["REASONS", "CheckReport", "TargetResult", "TargetSummary", "check", "compare"]
+__all__ = [
+    "REASONS",
+    "CheckReport",
+    "SkippedSet",
+    "TargetResult",
+    "TargetSummary",
+    "check",
+    "compare",
+]
+
+_POLARS_TYPES: dict[str, Any] = {
+    "value": pl.Float64,
+    "threshold": pl.Float64,
+    "gap": pl.Float64,
+    "tolerance": pl.Float64,
+    "met": pl.Boolean,
+    "required": pl.Boolean,
+    "deadline": pl.Int32,
+    "missing_schools": pl.List(pl.String),
+    "undetermined": pl.List(pl.String),
+}
 
 
 def _summaries(results: list[TargetResult]) -> tuple[TargetSummary, ...]:
@@ -34,8 +65,14 @@ def _summaries(results: list[TargetResult]) -> tuple[TargetSummary, ...]:
             severity=rs[0].severity,
             met=sum(r.met is True for r in rs),
             missed=sum(r.met is False for r in rs),
-            no_data=sum(r.met is None and r.reason != "not-applicable" for r in rs),
-            not_applicable=sum(r.reason == "not-applicable" for r in rs),
+            no_data=sum(r.met is None and r.reason not in NOT_JUDGED for r in rs),
+            not_applicable=sum(r.reason in NOT_JUDGED - {"information"} for r in rs),
+            level=rs[0].level,
+            indicator=rs[0].indicator,
+            unit=rs[0].unit,
+            population=rs[0].population,
+            incomplete=sum(r.reason == "incomplete" for r in rs),
+            listed=sum(r.reason == "information" for r in rs),
         )
         for rs in order.values()
     )
@@ -52,6 +89,17 @@ def _expected_table(store: Store, schools: list[ExpectedSchool]) -> None:
         )
 
 
+def _county_table(store: Store, counties: list[str]) -> None:
+    # County coverage queries join this table: the counties of the city, in its order.
+    store.con.execute(
+        "CREATE OR REPLACE TEMP TABLE expected_county (county VARCHAR, position INTEGER)"
+    )
+    if counties:
+        store.con.executemany(
+            "INSERT INTO expected_county VALUES (?, ?)", [(c, i) for i, c in enumerate(counties)]
+        )
+
+
 def _store_results(
     store: Store, run_id: int, checked_at: dt.datetime, year: int, results: list[TargetResult]
 ) -> None:
@@ -60,29 +108,16 @@ def _store_results(
             "run_id": [run_id] * len(results),
             "checked_at": [checked_at] * len(results),
             "year": [year] * len(results),
-            **{name: [getattr(r, name) for r in results] for name in RESULT_COLUMNS},
+            **{
+                name: [list(v) if isinstance(v := getattr(r, name), tuple) else v for r in results]
+                for name in RESULT_COLUMNS
+            },
         },
         schema={
             "run_id": pl.Int64,
             "checked_at": pl.Datetime("us"),
             "year": pl.Int32,
-            "set_id": pl.String,
-            "target_id": pl.String,
-            "name": pl.String,
-            "name_en": pl.String,
-            "clause": pl.String,
-            "scope": pl.String,
-            "subject_id": pl.String,
-            "subject_name": pl.String,
-            "value": pl.Float64,
-            "threshold": pl.Float64,
-            "comparison": pl.String,
-            "met": pl.Boolean,
-            "gap": pl.Float64,
-            "required": pl.Boolean,
-            "severity": pl.String,
-            "reason": pl.String,
-            "unit": pl.String,
+            **{name: _POLARS_TYPES.get(name, pl.String) for name in RESULT_COLUMNS},
         },
     )
     store.con.execute("BEGIN TRANSACTION")
@@ -100,6 +135,10 @@ def _store_results(
         store.con.unregister("_incoming_results")
 
 
+def _city_schools(city: CityConfig) -> tuple[ExpectedSchool, ...]:
+    return tuple(ExpectedSchool(s.code, s.name, s.county or None) for s in city.schools)
+
+
 def check(
     store: Store,
     target_sets: Iterable[TargetSet],
@@ -107,34 +146,64 @@ def check(
     parameters: dict[str, Any] | None = None,
     *,
     expected_schools: Iterable[ExpectedSchool] | None = None,
+    city: CityConfig | None = None,
+    any_year: bool = False,
     save: bool = True,
 ) -> CheckReport:
-    """Evaluate every target of the sets for one year (the latest stored by default).
+    """Evaluate the targets of the sets for one reporting year (the latest stored by default).
 
-    parameters override the sets' defaults (a value may be a mapping by year). Results are
-    stored in target_results under a new run id unless the store is read-only or save is False.
+    A set whose `years` do not include the year is skipped (listed in the report's `skipped`)
+    unless any_year is True; within a set only the targets for the year are evaluated.
+    parameters override the sets' defaults (a value may be a mapping by year); the city
+    configuration supplies its parameters (under those given), expected schools, counties and
+    the names documents use for schools. Results are stored in target_results under a new run
+    id unless the store is read-only or save is False.
     """
     target_sets = tuple(target_sets)
     year = year if year is not None else latest_year(store)
     checked_at = dt.datetime.now().replace(microsecond=0)
     if year is None:
         return CheckReport(None, None, checked_at, {}, (), ())
-    given = tuple(expected_schools) if expected_schools is not None else None
+    if expected_schools is not None:
+        given: tuple[ExpectedSchool, ...] | None = tuple(expected_schools)
+    else:
+        given = _city_schools(city) if city is not None and city.schools else None
     expected = schools_expected(store, year, given)
     _expected_table(store, expected)
-    run = TargetRun(
-        store, year, dict(parameters or {}), expected, sets={s.id: s for s in target_sets}
-    )
+    values = {**(city.parameters if city else {}), **(parameters or {})}
+    roster = Roster(store, year, expected, city)
+    _county_table(store, roster.counties())
+    run = TargetRun(store, year, values, roster, sets={s.id: s for s in target_sets})
     results: list[TargetResult] = []
+    skipped = []
     for target_set in target_sets:
+        if not any_year and not target_set.covers(year):
+            skipped.append(SkippedSet(target_set.id, target_set.name, target_set.all_years))
+            continue
         for target in target_set.targets:
-            results.extend(run.evaluate(target_set, target))
+            if any_year or target.in_force(year):
+                results.extend(run.evaluate(target_set, target))
     run_id = None
-    if save and not store.read_only:
+    if save and not store.read_only and results:
         run_id = store.scalar("SELECT nextval('target_run_seq')")
         try:
             _store_results(store, run_id, checked_at, year, results)
         except duckdb.Error as exc:
             raise StoreError(f"目标结果无法保存 / cannot store target results: {exc}") from None
-    used = {s.id: {k: v for k, v in run.parameters(s).items() if k != "year"} for s in target_sets}
-    return CheckReport(year, run_id, checked_at, used, tuple(results), _summaries(results))
+    checked = {s.id for s in target_sets} - {s.set_id for s in skipped}
+    used = {
+        s.id: {k: v for k, v in run.parameters(s).items() if k != "year"}
+        for s in target_sets
+        if s.id in checked
+    }
+    return CheckReport(
+        year,
+        run_id,
+        checked_at,
+        used,
+        tuple(results),
+        _summaries(results),
+        tuple(skipped),
+        schools_submitted=len(roster.submitted),
+        missing_schools=tuple(s.name for s in roster.missing()),
+    )

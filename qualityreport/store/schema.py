@@ -17,7 +17,7 @@ from ..spec import Spec, load_spec, spec_from_texts
 from .sql import quote, sql_type
 from .views import VIEWS_VERSION, create_views
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry moves the schema from version n-1 to n; append, never edit a released one.
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
@@ -209,6 +209,26 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
             key VARCHAR PRIMARY KEY,
             value VARCHAR NOT NULL
         )""",
+        ),
+    ),
+    (
+        # Each verdict carries its target's declarations, so readers never guess them.
+        4,
+        tuple(
+            f"ALTER TABLE target_results ADD COLUMN IF NOT EXISTS {column} {sql}"
+            for column, sql in (
+                ("tolerance", "DOUBLE"),
+                ("level", "VARCHAR"),
+                ("indicator", "VARCHAR"),
+                ("population", "VARCHAR"),
+                ("set_name", "VARCHAR"),
+                ("source", "VARCHAR"),
+                ("deadline", "INTEGER"),
+                ("baseline", "VARCHAR"),
+                ("category", "VARCHAR"),
+                ("missing_schools", "VARCHAR[]"),
+                ("undetermined", "VARCHAR[]"),
+            )
         ),
     ),
 ]

@@ -92,7 +92,9 @@ def run_demo(
         report = ingest(store, submissions)
         accepted = sum(o.outcome != "rejected" for o in report.outcomes)
         step("ingest", report)
-        results = check(store, load_target_sets(), year, city.parameters, expected_schools=schools)
+        results = check(
+            store, load_target_sets(), year, city.parameters, expected_schools=schools, city=city
+        )
     met = sum(r.met is True for r in results.results)
     missed = sum(r.met is False for r in results.results)
     step("check", results)

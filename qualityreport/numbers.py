@@ -135,3 +135,11 @@ def format_gap(gap: float | None, unit: str, lang: str = "zh") -> str:
         return f"{points}个百分点" if lang == "zh" else f"{points} pp"
     sign = "+" if gap >= 0 else "−"
     return sign + format_value(abs(gap), unit, lang)
+
+
+def at_line_text(comparison: str, threshold: float | None, unit: str, lang: str = "zh") -> str:
+    """A value exactly at a strict line, in words: 超过50% missed at 50% reads "等于50%，未超过"
+    (never "+0.0个百分点")."""
+    line = format_threshold(threshold, unit, lang)
+    zh, en = {"gt": ("未超过", "not above"), "lt": ("未低于", "not below")}[comparison]
+    return f"等于{line}，{zh}" if lang == "zh" else f"equal to {line}, {en}"

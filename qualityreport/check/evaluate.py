@@ -332,7 +332,8 @@ class TargetRun:
                 ).items():
                     if subject_id not in seen and found_row[4] in wanted:
                         rows.append(_Row(subject_id, found_row[0], met=True, decided=True))
-        return sorted(rows, key=lambda r: r.subject_id or "")
+            rows.sort(key=lambda r: r.subject_id or "")
+        return rows
 
     def reference(self, target_set: TargetSet, ref: str) -> tuple[TargetSet, Target]:
         set_id, _, target_id = ref.rpartition("/")

@@ -8,6 +8,15 @@ from ..formula_guard import formula_safe
 from .results import RESULT_COLUMNS, CheckReport
 
 
+def _cell(value):
+    """A verdict's field as a cell: lists of schools joined, text never a live formula."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return formula_safe("、".join(value))
+    return formula_safe(value)
+
+
 def write_results_xlsx(report: CheckReport, path: str | Path, lang: str = "zh") -> Path:
     """The check as a workbook: a summary sheet (one row per target) and every verdict."""
     import xlsxwriter
@@ -48,11 +57,7 @@ def write_results_xlsx(report: CheckReport, path: str | Path, lang: str = "zh") 
         fields = [*RESULT_COLUMNS, "year"]
         detail.write_row(0, 0, fields)
         for n, r in enumerate(report.results, start=1):
-            detail.write_row(
-                n,
-                0,
-                [formula_safe(getattr(r, f)) if getattr(r, f) is not None else "" for f in fields],
-            )
+            detail.write_row(n, 0, [_cell(getattr(r, f)) for f in fields])
     finally:
         book.close()
     return Path(path)

@@ -254,3 +254,14 @@ def compare(
 def at_threshold(value: float, threshold: float) -> bool:
     """value equals the threshold within the comparison's tolerance of rounding."""
     return abs(value - threshold) <= _EPSILON * max(1.0, abs(threshold))
+
+
+def strict_at_threshold(result: TargetResult) -> bool:
+    """A miss by being exactly at a strict line (超过 50% with 50%): say so, not "+0.0"."""
+    return (
+        result.met is False
+        and result.comparison in ("gt", "lt")
+        and result.value is not None
+        and result.threshold is not None
+        and at_threshold(result.value, result.threshold)
+    )

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from ..check.results import REASONS, strict_at_threshold
 from ..errors import InputError, StoreError
-from ..numbers import comparison_text, format_gap, format_threshold, format_value
+from ..numbers import at_line_text, comparison_text, format_gap, format_threshold, format_value
 from .common import (
     config_option,
     db_option,
@@ -43,6 +44,11 @@ def _threshold_text(result, lang: str) -> str:
 )
 @click.option("--year", type=int, default=None, help="Reporting year (default: the latest).")
 @click.option(
+    "--any-year",
+    is_flag=True,
+    help="Check sets even for a year outside the years they are for (by default they are skipped).",
+)
+@click.option(
     "--param",
     "param_items",
     multiple=True,
@@ -53,9 +59,10 @@ def _threshold_text(result, lang: str) -> str:
 @lang_option
 @one_line_errors
 def check_command(
-    db_path, config_file, target_refs, year, param_items, output_format, output, lang
+    db_path, config_file, target_refs, year, any_year, param_items, output_format, output, lang
 ):
-    """目标达成 / Check targets. Exit code 1 when a required target is missed."""
+    """目标达成 / Check targets. Exit code 1 when a required target is missed or cannot be
+    judged for want of data, 2 when the year has no data or no set is for it."""
     from ..check import check
     from ..check.export import write_results_xlsx
     from ..city import load_city_config
@@ -77,7 +84,9 @@ def check_command(
     if not Path(db_path).exists():
         raise StoreError(f"数据库不存在，请先入库 / no database yet, run ingest first: {db_path}")
     with open_store(db_path) as store:
-        report = check(store, sets, year, parameters, expected_schools=expected)
+        report = check(
+            store, sets, year, parameters, expected_schools=expected, city=city, any_year=any_year
+        )
     if output_format == "json":
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
         emit(text + "\n", output)
@@ -86,7 +95,31 @@ def check_command(
         click.echo(f"已写出 / written: {output}", err=True)
     else:
         _print_text(report, sets, lang, output)
+    problem = nothing_checked(report, lang)
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(2)
     sys.exit(0 if report.passed else 1)
+
+
+def nothing_checked(report, lang: str) -> str | None:
+    """Why a check judged nothing (no data for the year, or no set is for it), else None."""
+    zh = lang == "zh"
+    if report.year is None:
+        return "数据库中还没有数据" if zh else "the database holds no submissions yet"
+    if not report.has_data:
+        return (
+            f"{report.year}年没有学校报送数据，无法检查目标"
+            if zh
+            else f"no school submitted data for {report.year}: nothing to check"
+        )
+    if not report.results:
+        return (
+            f"所选目标集都不适用于{report.year}年（可加 --any-year 仍然检查）"
+            if zh
+            else f"none of the target sets is for {report.year} (add --any-year to check anyway)"
+        )
+    return None
 
 
 def _print_text(report, sets, lang: str, output: str | None) -> None:
@@ -96,18 +129,28 @@ def _print_text(report, sets, lang: str, output: str | None) -> None:
 
 def _print_report(out, report, sets, lang: str) -> None:
     zh = lang == "zh"
-    if report.year is None:
-        out.print("数据库中还没有数据 / the database holds no submissions yet")
+    if not report.has_data:
+        out.print(nothing_checked(report, lang))
+        return
+    for skipped in report.skipped:
+        years = "、".join(str(y) for y in skipped.years)
+        out.print(
+            f"未检查：{skipped.name}（适用于{years}年，不适用于{report.year}年）"
+            if zh
+            else f"not checked: {skipped.set_id} (for {years}, not {report.year})"
+        )
+    if not report.results:
         return
     names = {s.id: (s.name if zh else s.name_en) for s in sets}
     headers = (
-        ["目标", "范围", "必达", "达标", "未达标", "无数据", "不适用"]
+        ["目标", "范围", "必达", "达标", "未达标", "无法判定", "不适用", "信息"]
         if zh
-        else ["target", "scope", "required", "met", "missed", "no data", "n/a"]
+        else ["target", "scope", "required", "met", "missed", "undetermined", "n/a", "listed"]
     )
     scopes = {
         "school": ("学校", "school"),
         "specialty": ("专业", "specialty"),
+        "county": ("县区", "county"),
         "city": ("全市", "city"),
     }
     for set_id in dict.fromkeys(s.set_id for s in report.summaries):
@@ -120,6 +163,7 @@ def _print_report(out, report, sets, lang: str) -> None:
                 s.missed,
                 s.no_data,
                 s.not_applicable,
+                s.listed,
             ]
             for s in report.summaries
             if s.set_id == set_id
@@ -138,7 +182,9 @@ def _print_report(out, report, sets, lang: str) -> None:
                 r.subject_name or r.subject_id,
                 format_value(r.value, r.unit, lang),
                 _threshold_text(r, lang),
-                format_gap(r.gap, r.unit, lang),
+                at_line_text(r.comparison, r.threshold, r.unit, lang)
+                if strict_at_threshold(r)
+                else format_gap(r.gap, r.unit, lang),
                 r.clause,
             ]
             for r in missed
@@ -146,13 +192,51 @@ def _print_report(out, report, sets, lang: str) -> None:
         out.print(
             table("未达标 / missed" if zh else "Missed", headers, rows, justify_numbers=False)
         )
-    verdict = (
-        ("全部必达目标已达成" if report.passed else f"必达目标未达成 {report.required_missed} 项")
+    _print_incomplete(out, report, lang)
+    out.print(verdict_text(report, zh))
+
+
+def _print_incomplete(out, report, lang: str) -> None:
+    """City and county figures short of schools: the partial value and who is missing."""
+    zh = lang == "zh"
+    incomplete = [r for r in report.results if r.required and r.reason == "incomplete"]
+    if not incomplete:
+        return
+    headers = (
+        ["目标", "对象", "已报送部分", "未报送的学校", "未填写或无法判定"]
         if zh
-        else (
-            "all required targets met"
-            if report.passed
+        else ["target", "subject", "value so far", "no submission", "value or line missing"]
+    )
+    rows = [
+        [
+            r.name if zh else r.name_en,
+            r.subject_name or r.subject_id,
+            format_value(r.value, r.unit, lang),
+            "、".join(r.missing_schools) or "—",
+            "、".join(r.undetermined) or "—",
+        ]
+        for r in incomplete
+    ]
+    title = "结果不完整 / incomplete" if zh else "Incomplete"
+    out.print(table(title, headers, rows, justify_numbers=False))
+
+
+def verdict_text(report, zh: bool) -> str:
+    """The closing line: 全部必达目标已达成 only when every required verdict was made and met."""
+    if report.passed:
+        return "全部必达目标已达成" if zh else "all required targets met"
+    parts = []
+    if report.required_missed:
+        parts.append(
+            f"必达目标未达成 {report.required_missed} 项"
+            if zh
             else f"{report.required_missed} required results missed"
         )
-    )
-    out.print(verdict)
+    if report.required_undetermined:
+        parts.append(
+            f"{report.required_undetermined} 项无法判定（{REASONS['no-data'][0]}、未报送或缺少参数）"
+            if zh
+            else f"{report.required_undetermined} required results undetermined "
+            "(no data, no submission or a parameter missing)"
+        )
+    return "；".join(parts) if zh else "; ".join(parts)

@@ -18,7 +18,7 @@ _TEXT = {
         "validate": "[2/6] 校验报送文件        {valid}/{total} 份通过",
         "mistakes": "[3/6] 校验含典型错误的文件（每个错误都标出工作表和单元格）：",
         "ingest": "[4/6] 入库                {accepted} 份入库，{rejected} 份退回 → {db}",
-        "check": "[5/6] 目标检查（{year}年）  {sets} 个目标集：{met} 项达成，{missed} 项未达成，{na} 项无数据",
+        "check": "[5/6] 目标检查（{year}年）  {sets} 个目标集：{met} 项达成，{missed} 项未达成，{na} 项无法判定；{skipped} 个目标集不是该年的",
         "city-report": "[6/6] 全市总报告          {path}",
         "school-reports": "      学校分报告          {count} 份 → {dir}",
         "done": "完成，用时 {seconds:.0f} 秒。写出的文件：",
@@ -32,7 +32,7 @@ _TEXT = {
         "validate": "[2/6] validate submissions  {valid}/{total} valid",
         "mistakes": "[3/6] validate workbooks with typical mistakes (each at its sheet and cell):",
         "ingest": "[4/6] ingest                {accepted} accepted, {rejected} rejected → {db}",
-        "check": "[5/6] check targets ({year}) {sets} sets: {met} met, {missed} missed, {na} without data",
+        "check": "[5/6] check targets ({year}) {sets} sets: {met} met, {missed} missed, {na} undetermined; {skipped} sets are for other years",
         "city-report": "[6/6] city report           {path}",
         "school-reports": "      school reports        {count} → {dir}",
         "done": "Done in {seconds:.0f} s. Written:",
@@ -97,7 +97,8 @@ def demo_command(directory, workers, lang):
                     sets=len({r.set_id for r in results}),
                     met=sum(r.met is True for r in results),
                     missed=sum(r.met is False for r in results),
-                    na=sum(r.met is None for r in results),
+                    na=sum(s.no_data for s in produced.summaries),
+                    skipped=len(produced.skipped),
                 )
             )
         elif stage == "city-report":

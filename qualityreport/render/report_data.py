@@ -157,31 +157,9 @@ def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
         IndicatorInfo(d.id, d.name, d.name_en, d.unit, d.definition, "derived")
         for d in spec.derived
     )
-    computed = (
-        IndicatorInfo(
-            "specialty_count",
-            "开设专业数",
-            "Specialties offered",
-            "个",
-            "专业设置表中本年度的专业个数。",
-            "computed",
-        ),
-        IndicatorInfo(
-            "specialties_adjusted",
-            "动态调整专业数",
-            "Specialties adjusted",
-            "个",
-            "状态为新增、停招或撤销的专业个数。",
-            "computed",
-        ),
-        IndicatorInfo(
-            "specialty_adjustment_ratio",
-            "专业结构调整比例",
-            "Specialty adjustment ratio",
-            "percent",
-            "（新增 + 停招 + 撤销专业数）÷ 专业总数。",
-            "computed",
-        ),
+    computed = tuple(
+        IndicatorInfo(c.id, c.name, c.name_en, c.unit, c.definition, "computed")
+        for c in spec.computed
     )
     return submitted + derived + computed
 
@@ -276,6 +254,17 @@ def _targets(
             severity=str(r.get("severity") or ""),
             reason=r.get("reason"),
             unit=str(r.get("unit") or ""),
+            tolerance=None if r.get("tolerance") is None else float(r["tolerance"]),
+            level=str(r.get("level") or ""),
+            indicator=str(r.get("indicator") or ""),
+            population=str(r.get("population") or ""),
+            set_name=str(r.get("set_name") or ""),
+            source=str(r.get("source") or ""),
+            deadline=r.get("deadline"),
+            baseline=r.get("baseline"),
+            category=r.get("category"),
+            missing_schools=tuple(r.get("missing_schools") or ()),
+            undetermined=tuple(r.get("undetermined") or ()),
             year=year,
         )
         for r in rows

@@ -14,8 +14,8 @@ and reports of that year read approved data alone. ``submission_log`` lists ever
     changes only, read against the same school's submission of the year before: a code 新增
     that was not offered the year before, or a specialty whose status became 停招 or 撤销 — one
     still 停招 from last year is not counted again; NULL without last year's submission),
-    previous_specialty_count (last year's specialty_count), specialty_adjustment_ratio
-    (specialties_adjusted / previous_specialty_count).
+    specialty_adjustment_ratio (specialties_adjusted / previous_specialty_count),
+    previous_specialty_count (last year's specialty_count).
 
 ``specialty_year`` — one row per specialty of a current submission:
     school_code, school_name, county, year, row_number, specialty_code, specialty_name, status,
@@ -29,8 +29,8 @@ and reports of that year read approved data alone. ``submission_log`` lists ever
     per-unit indicator (``per`` in the spec, e.g. funding_per_student per students_enrolled),
     which is sum(value × unit) / sum(unit), the total over the total — every derived indicator
     as sum(numerator) / sum(denominator) over the schools reporting both (never an average of
-    school ratios), specialty_count, specialties_adjusted, previous_specialty_count,
-    specialty_adjustment_ratio (over the schools with last year's submission); city_year adds
+    school ratios), specialty_count, specialties_adjusted, specialty_adjustment_ratio (over the
+    schools with last year's submission), previous_specialty_count; city_year adds
     ``<derived id>_median``: the median of the school values. These figures cover the schools
     that submitted: a check names the expected schools that did not.
 
@@ -136,9 +136,9 @@ def school_year_sql(spec: Spec) -> str:
             # Without last year's submission no change can be told from a continuing state.
             "CASE WHEN p.school_code IS NOT NULL THEN b.specialties_changed END"
             " AS specialties_adjusted",
-            "p.specialty_count AS previous_specialty_count",
             "CASE WHEN p.school_code IS NOT NULL THEN b.specialties_changed END"
             " / NULLIF(p.specialty_count, 0) AS specialty_adjustment_ratio",
+            "p.specialty_count AS previous_specialty_count",
         ]
     )
     return f"""CREATE OR REPLACE VIEW school_year AS
@@ -216,9 +216,9 @@ def _aggregate_sql(spec: Spec, view: str, keys: list[str], medians: bool) -> str
     columns += [
         "sum(specialty_count) AS specialty_count",
         "sum(specialties_adjusted) AS specialties_adjusted",
-        "sum(previous_specialty_count) AS previous_specialty_count",
         "sum(specialties_adjusted) / NULLIF(sum(previous_specialty_count)"
         " FILTER (WHERE specialties_adjusted IS NOT NULL), 0) AS specialty_adjustment_ratio",
+        "sum(previous_specialty_count) AS previous_specialty_count",
     ]
     if medians:
         columns += [f"median({quote(d.id)}) AS {quote(d.id + '_median')}" for d in spec.derived]

@@ -80,9 +80,9 @@ SCHOOLS = (
         ("610107", "610105", "740101", "710201", "700206", "730701", "770101"),
         (("730705", 2023),), (),
         admissions=95, growth=0.02, students_per_teacher=16.8, professional_share=0.58,
-        dual_share=(0.44, 0.47, 0.50), campus_per_student=47, building_per_student=24,
+        dual_share=(0.44, 0.50, 0.53), campus_per_student=47, building_per_student=24,
         equipment_per_student=3400, books_per_student=36, funding=14200, training=670,
-        employment=0.95, further_study=0.46, retention=0.94, dual_exactly_half_in=2024,
+        employment=0.95, further_study=0.46, retention=0.94, dual_exactly_half_in=2023,
     ),
     Profile(
         "4142052802", "长阳土家族自治县职业教育中心", "长阳职教中心", "长阳土家族自治县", "公办",
@@ -303,7 +303,74 @@ def specialty_rows(
 # ---- the school's indicators ----------------------------------------------------------------
 
 
+# The optional indicators (2025.2 template) are filled in from 2023: the 2022 workbooks leave them
+# empty, as schools answering an older form would. What each school has: 牵头组建职教集团,
+# 产业学院, 产教融合实训基地 (国家级, 省级, 市级) and 市级及以上教师教学创新团队.
+OPTIONAL_FROM = 2023
+GROUPS_LED = {"4142050101": 1, "4142050509": 1, "4142052607": 1, "4142058105": 1}
+INDUSTRY_COLLEGES = {"4142050101": 1, "4142050509": 1, "4142058105": 1}
+INTEGRATION_BASES = {
+    "4142050101": (1, 2, 1),
+    "4142050509": (1, 1, 1),
+    "4142058105": (0, 1, 1),
+    "4142052701": (0, 0, 1),
+    "4142058203": (0, 1, 0),
+    "4142052908": (0, 0, 1),
+}
+CITY_TEAMS = {
+    "4142050101": 3,
+    "4142050509": 2,
+    "4142058105": 1,
+    "4142058203": 1,
+    "4142058304": 1,
+    "4142052701": 1,
+    "4142050211": 1,
+}
+
+
+def optional_values(profile: Profile, values: dict, year: int) -> dict[str, object]:
+    """The optional indicators, from their own random stream so the others stay as they were."""
+    if year < OPTIONAL_FROM:
+        return {}
+    rng = random.Random(f"{profile.code}-optional-{year}")
+    dual, professional = values["teachers_dual_qualified"], values["teachers_professional"]
+    senior = round(dual * rng.uniform(0.08, 0.15))
+    intermediate = round(dual * rng.uniform(0.3, 0.4))
+    national, provincial, city = INTEGRATION_BASES.get(profile.code, (0, 0, 0))
+    led = GROUPS_LED.get(profile.code, 0)
+    return {
+        "students_certified_1x": round(values["students_certified"] * rng.uniform(0.35, 0.6)),
+        "admission_plan": round(values["students_admitted"] / rng.uniform(0.92, 1.04)),
+        "cross_province_admissions": round(values["students_admitted"] * rng.uniform(0.005, 0.03)),
+        "internship_students": round(values["students_enrolled"] * rng.uniform(0.27, 0.32)),
+        "dual_qualified_junior": dual - intermediate - senior,
+        "dual_qualified_intermediate": intermediate,
+        "dual_qualified_senior": senior,
+        "teachers_enterprise_practice": round(professional * rng.uniform(0.25, 0.5)),
+        "innovation_teams_school": rng.randint(1, 4),
+        "innovation_teams_city_plus": CITY_TEAMS.get(profile.code, 0),
+        "teacher_awards_national": rng.choice((0, 0, 0, 1)),
+        "teacher_awards_provincial": rng.randint(0, 4),
+        "teacher_awards_city": rng.randint(2, 8),
+        "training_bases_on_campus": round(values["students_enrolled"] / 250) + rng.randint(1, 3),
+        "training_bases_off_campus": round(values["partner_enterprises"] * rng.uniform(0.3, 0.5)),
+        "integration_bases_national": national,
+        "integration_bases_provincial": provincial,
+        "integration_bases_city": city,
+        "industry_colleges": INDUSTRY_COLLEGES.get(profile.code, 0),
+        "vocational_groups_member": led + rng.randint(1, 3),
+        "vocational_groups_led": led,
+    }
+
+
 def school_values(
+    profile: Profile, cohorts: list[Cohorts], rows: list[dict], year: int, first_enrolled: int
+) -> dict[str, object]:
+    values = required_values(profile, cohorts, rows, year, first_enrolled)
+    return {**values, **optional_values(profile, values, year)}
+
+
+def required_values(
     profile: Profile, cohorts: list[Cohorts], rows: list[dict], year: int, first_enrolled: int
 ) -> dict[str, object]:
     rng = random.Random(f"{profile.code}-values-{year}")
@@ -567,6 +634,8 @@ COUNTIES = (
     "五峰土家族自治县",
 )
 # The names the city's own documents use for a school (宜昌's task table heads its columns so).
+# The table's eleventh column, 现代, has no school in the example city: tasks ticked for it show
+# that school as not submitted.
 ALIASES = {
     "4142050101": ["三峡中专"],
     "4142050509": ["机电"],
@@ -605,13 +674,19 @@ def write_city_config(out_dir: Path, city: dict[tuple[str, int], SchoolData]):
                 for year in YEARS
             },
             "provincial_funding_standard": PROVINCIAL_FUNDING_STANDARD,
+            # Lines the documents leave to the city, as this city has set them.
+            "basic_conditions_min_met": 7,
+            "part_time_share_tolerance": 0.05,
         },
     }
     header = (
         f"# The example city {CITY}: who it is, its counties and schools, the target sets that are\n"
         "# its own (reports print only these and the national standards), and its parameters:\n"
         "# general_high_school_admissions, 普通高中招生数 per year (人), the denominator of 普职比;\n"
-        "# provincial_funding_standard, 省定中职生均财政拨款标准 (元).\n"
+        "# provincial_funding_standard, 省定中职生均财政拨款标准 (元);\n"
+        "# basic_conditions_min_met, how many of the 9 key indicators 宜昌 task 6's 基本达标 needs;\n"
+        "# part_time_share_tolerance, how far from 20% 兼职教师“20%左右” may be. The provincial lines\n"
+        "# for 艺术类 and 边远脱贫地区 schools are not set: their key indicators read 缺少参数.\n"
         "# Written by examples/generate.py.\n"
     )
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

@@ -141,8 +141,9 @@ def _school_values(rng: random.Random, size: float, year_shift: float) -> dict[s
 
 
 def _ratio(values, derived):
-    den = sum(values[t] or 0 for t in derived.denominator)
-    return None if not den else sum(values[t] or 0 for t in derived.numerator) / den
+    # Optional indicators the fixture leaves out count as empty.
+    den = sum(values.get(t) or 0 for t in derived.denominator)
+    return None if not den else sum(values.get(t) or 0 for t in derived.numerator) / den
 
 
 def build_fixture_db(

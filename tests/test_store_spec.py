@@ -20,18 +20,18 @@ from qualityreport.store import SCHEMA_VERSION, migrate_spec, open_store
 from qualityreport.template import write_workbook
 
 # The README's own example of an indicator added through the specs alone.
-TRAINING_BASES = {
-    "id": "training_bases",
-    "name": "校内实训基地数",
-    "name_en": "On-campus training bases",
-    "sheet": "conditions",
-    "unit": "个",
+MENTAL_HEALTH_TEACHERS = {
+    "id": "mental_health_teachers",
+    "name": "心理健康教育专职教师数",
+    "name_en": "Mental-health teachers",
+    "sheet": "teachers",
+    "unit": "人",
     "type": "integer",
     "required": True,
     "ge": 0,
-    "le": 1000,
-    "definition": "学校自有或共建、在校内的实训基地数。",
-    "aliases": ["实训基地数"],
+    "le": 500,
+    "definition": "专职从事心理健康教育的教师人数。",
+    "aliases": ["心理健康教师数"],
 }
 
 
@@ -41,7 +41,7 @@ def own_specs(tmp_path) -> Path:
     shutil.copytree(specs_dir(), folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     path = folder / "indicators.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["indicators"].append(TRAINING_BASES)
+    data["indicators"].append(MENTAL_HEALTH_TEACHERS)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
 
@@ -49,7 +49,7 @@ def own_specs(tmp_path) -> Path:
 def _workbook(tmp_path: Path, specs: Path) -> Path:
     spec = load_spec(specs)
     path = tmp_path / "school.xlsx"
-    write_workbook(path, spec, 2024, school_data({"training_bases": 7}, spec=spec))
+    write_workbook(path, spec, 2024, school_data({"mental_health_teachers": 7}, spec=spec))
     return path
 
 
@@ -62,17 +62,25 @@ def test_a_custom_indicator_survives_ingest_check_and_report(tmp_path, own_specs
     checked = runner.invoke(cli, ["check", "--db", str(db), "--targets", "national-standards"])
     assert checked.exit_code in (0, 1), checked.output
     asked = runner.invoke(
-        cli, ["sql", "--db", str(db), "SELECT training_bases FROM school_year", "--format", "csv"]
+        cli,
+        [
+            "sql",
+            "--db",
+            str(db),
+            "SELECT mental_health_teachers FROM school_year",
+            "--format",
+            "csv",
+        ],
     )
     assert asked.exit_code == 0, asked.output
-    assert asked.output.split() == ["training_bases", "7.0"]
+    assert asked.output.split() == ["mental_health_teachers", "7.0"]
     pdf = tmp_path / "school.pdf"
     made = runner.invoke(
         cli, ["report", "school", "4205000001", "--year", "2024", "--db", str(db), "-o", str(pdf)]
     )
     assert made.exit_code == 0, made.output
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "校内实训基地数" in text
+    assert "心理健康教育专职教师数" in text
 
 
 def test_readers_use_the_recorded_spec(tmp_path, own_specs):
@@ -80,11 +88,11 @@ def test_readers_use_the_recorded_spec(tmp_path, own_specs):
     with open_store(db, load_spec(own_specs)):
         pass
     with open_store(db, read_only=True) as store:
-        assert "training_bases" in store.spec.indicator_by_id
+        assert "mental_health_teachers" in store.spec.indicator_by_id
     with open_store(db) as store:
-        assert "training_bases" in store.spec.indicator_by_id
+        assert "mental_health_teachers" in store.spec.indicator_by_id
         columns = {r[0] for r in store.rows("DESCRIBE school_year")}
-        assert "training_bases" in columns
+        assert "mental_health_teachers" in columns
 
 
 def test_a_different_spec_on_a_later_write_is_refused_with_the_way_out(tmp_path, own_specs):
@@ -112,17 +120,17 @@ def test_migrate_records_the_new_spec_and_keeps_the_data(tmp_path, own_specs):
     assert ingested.exit_code == 0, ingested.output
     with open_store(db) as store:
         change = migrate_spec(store, load_spec())
-        assert change.removed == ("training_bases",) and not change.added
-        assert "training_bases" not in {r[0] for r in store.rows("DESCRIBE school_year")}
+        assert change.removed == ("mental_health_teachers",) and not change.added
+        assert "mental_health_teachers" not in {r[0] for r in store.rows("DESCRIBE school_year")}
         kept = store.scalar(
-            "SELECT value_number FROM indicator_values WHERE indicator_id = 'training_bases'"
+            "SELECT value_number FROM indicator_values WHERE indicator_id = 'mental_health_teachers'"
         )
         assert kept == 7
     moved = runner.invoke(cli, ["migrate", "--db", str(db), "--specs", str(own_specs)])
     assert moved.exit_code == 0, moved.output
-    assert "training_bases" in moved.output
+    assert "mental_health_teachers" in moved.output
     with open_store(db, read_only=True) as store:
-        assert store.scalar("SELECT training_bases FROM school_year") == 7
+        assert store.scalar("SELECT mental_health_teachers FROM school_year") == 7
         assert store.scalar("SELECT count(*) FROM spec_records") == 3
 
 

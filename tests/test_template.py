@@ -105,7 +105,7 @@ def test_dropdowns_offer_the_allowed_values(book, spec):
         spec.indicator_by_id["operator_type"]
     )
     dv = _validation_at(ws, f"C{row}")
-    assert dv.type == "list" and dv.formula1 == '"公办,民办,行业企业"'
+    assert dv.type == "list" and dv.formula1 == '"公办,行业办,企业办,民办"'
     table = spec.specialties
     status_col = layout.column_letter([c.id for c in table.columns].index("status"))
     dv = _validation_at(book[spec.sheet_by_id[table.sheet].name], f"{status_col}3")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import VALID_SPECIALTIES, school_data
 
+from qualityreport.template import write_workbook
 from qualityreport.validate import expand_paths, validate_paths, validate_workbook
 
 
@@ -123,6 +126,29 @@ CASES = {
         ],
     ),
     "missing-sheet": dict(edit=_delete_sheet("师资队伍"), expect=[("师资队伍", "sheet-missing")]),
+    # No full-time teachers, or no students: every ratio over them is uncomputable; say so.
+    "no-full-time-teachers": dict(
+        values={
+            key: 0
+            for key in (
+                "teachers_full_time",
+                "teachers_general",
+                "teachers_professional",
+                "teachers_dual_qualified",
+                "teachers_bachelor_plus",
+                "teachers_postgraduate",
+                "teachers_senior_title",
+            )
+        },
+        expect=[("师资队伍!C4", "value-implausible")],
+    ),
+    "no-students": dict(
+        values={"students_enrolled": 0, "students_certified": 0},
+        specialties=[
+            {**row, "enrolled": 0} for row in (VALID_SPECIALTIES[0], VALID_SPECIALTIES[1])
+        ],
+        expect=[("学生发展!C3", "value-implausible")],
+    ),
     # an extra sheet is ignored: a notice (see test_notices_change_no_value_and_never_block)
     "unknown-sheet": dict(edit=lambda book: book.create_sheet("草稿"), expect=[]),
     "label-typed-as-alias": dict(
@@ -428,3 +454,29 @@ def test_a_huge_number_is_quoted_as_a_person_reads_it(spec):
 def test_a_formula_error_is_named_as_such(spec):
     (finding,) = validate_workbook(CLERK_DIR / "formula-dividing-by-zero.xlsx", spec).findings
     assert finding.found == "#DIV/0!" and "必填" not in finding.message_zh
+
+
+def test_a_workbook_from_the_previous_template_version_still_validates(tmp_path, spec):
+    """The 2025.1 template had none of the optional indicators added since: still valid."""
+    added_since = {i.id for i in spec.indicators if not i.required and i.id != "students_dropped"}
+    previous = dataclasses.replace(
+        spec,
+        version="2025.1",
+        indicators=tuple(i for i in spec.indicators if i.id not in added_since),
+    )
+    path = tmp_path / "last-year.xlsx"
+    values = {k: v for k, v in school_data(spec=spec).values.items() if k not in added_since}
+    write_workbook(path, previous, 2024, school_data(values, spec=spec))
+    result = validate_workbook(path, spec)
+    assert result.valid, [f.message("zh") for f in result.findings]
+    codes = {f.code for f in result.findings}
+    assert codes == {"template-outdated", "label-missing"}
+    missing = {f.indicator for f in result.findings if f.code == "label-missing"}
+    assert missing == added_since
+    assert all(result.submission.value(i) is None for i in added_since)
+    # 行业企业, the earlier template's operator type, is still read.
+    older = tmp_path / "older-operator.xlsx"
+    write_workbook(
+        older, previous, 2024, school_data({**values, "operator_type": "行业企业"}, spec=spec)
+    )
+    assert validate_workbook(older, spec).valid

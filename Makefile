@@ -20,3 +20,4 @@ format: setup
 
 docs: setup
 	$(BIN)/python -c "from qualityreport.findings import catalogue_markdown; from qualityreport.spec import load_spec; open('docs/findings.md', 'w', encoding='utf-8').write(catalogue_markdown(load_spec().rules))"
+	$(BIN)/python -c "from qualityreport.target_docs import targets_markdown; from qualityreport.targets import load_target_sets; open('docs/targets.md', 'w', encoding='utf-8').write(targets_markdown(load_target_sets()))"

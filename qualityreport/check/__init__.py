@@ -11,7 +11,7 @@ import polars as pl
 
 from ..city import CityConfig
 from ..errors import StoreError
-from ..store import Store, latest_year, schools_expected
+from ..store import Store, expected_from_city, latest_year, schools_expected
 from ..store.queries import ExpectedSchool
 from ..targets import TargetSet
 from .evaluate import TargetRun
@@ -135,10 +135,6 @@ def _store_results(
         store.con.unregister("_incoming_results")
 
 
-def _city_schools(city: CityConfig) -> tuple[ExpectedSchool, ...]:
-    return tuple(ExpectedSchool(s.code, s.name, s.county or None) for s in city.schools)
-
-
 def check(
     store: Store,
     target_sets: Iterable[TargetSet],
@@ -167,7 +163,7 @@ def check(
     if expected_schools is not None:
         given: tuple[ExpectedSchool, ...] | None = tuple(expected_schools)
     else:
-        given = _city_schools(city) if city is not None and city.schools else None
+        given = expected_from_city(city) if city is not None and city.schools else None
     expected = schools_expected(store, year, given)
     _expected_table(store, expected)
     values = {**(city.parameters if city else {}), **(parameters or {})}

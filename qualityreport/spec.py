@@ -174,7 +174,13 @@ class Spec:
 
     def describe(self, indicator_id: str) -> tuple[str, str, str, str] | None:
         """(name, name_en, unit, definition) of a submitted, derived, computed or table indicator."""
-        for item in (*self.indicators, *self.derived, *self.computed, *self.specialties.columns):
+        items: tuple[Field | Derived | Computed, ...] = (
+            *self.indicators,
+            *self.derived,
+            *self.computed,
+            *self.specialties.columns,
+        )
+        for item in items:
             if item.id == indicator_id:
                 return item.name, item.name_en, item.unit, item.definition
         return None

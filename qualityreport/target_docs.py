@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .numbers import format_threshold
 from .targets import Ask, ParamRef, PreviousYear, Target, TargetSet, Threshold
 
 SIGNS = {"gt": "＞", "ge": "≥", "lt": "＜", "le": "≤", "eq": "＝", "between": "≈"}
@@ -21,10 +22,7 @@ def _cell(text: str) -> str:
 
 
 def _number(value: float, unit: str) -> str:
-    if unit == "percent":
-        return f"{value * 100:g}%"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
-    return text if unit in ("", "ratio") else f"{text} {unit}"
+    return format_threshold(value, unit)
 
 
 def _bound(bound, unit: str, target_set: TargetSet) -> str:

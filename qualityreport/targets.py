@@ -267,6 +267,7 @@ def _threshold(r: YamlReader, params: set[str]) -> Threshold | None:
         values = value.get("values")
         if not isinstance(values, dict) or not values:
             r.fail("must map each category to a number", f"{key}.values")
+        assert isinstance(values, dict)  # checked above: r.fail raises otherwise
         default = value.get("default")
         return Threshold(
             default=None if default is None else _bound(r, f"{key}.default", default, params),
@@ -323,9 +324,11 @@ def _target(r: YamlReader, header: dict[str, Any]) -> Target:
     if comparison == "between":
         if r.data.get("tolerance") is None:
             r.fail("is required for comparison between", r.at("tolerance"))
-        tolerance = _bound(r, r.at("tolerance"), r.data["tolerance"], params)
-        if isinstance(tolerance, PreviousYear):
+        bound = _bound(r, r.at("tolerance"), r.data["tolerance"], params)
+        if isinstance(bound, PreviousYear):
             r.fail("must be a number or {param: name}", r.at("tolerance"))
+        assert not isinstance(bound, PreviousYear)  # r.fail raises
+        tolerance = bound
     applies_to, task = _applies_to(r)
     if task is not None and task not in header["tasks"]:
         r.fail(f"no task '{task}' in the set's task table", r.at("applies_to"))

@@ -73,7 +73,7 @@ class TargetRun:
     sets: dict[str, TargetSet] = field(default_factory=dict)
     memo: dict[tuple[str, str], list[TargetResult]] = field(default_factory=dict)
     used_parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _nulls: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    _nulls: dict[tuple[tuple[str, ...], int], set[str]] = field(default_factory=dict)
 
     # -- parameters ------------------------------------------------------------------------
     def parameters(self, target_set: TargetSet) -> dict[str, Any]:
@@ -161,13 +161,13 @@ class TargetRun:
         """Schools that submitted for the year but left one of these columns empty."""
         if not columns:
             return set()
-        if (columns, year) not in self._nulls:  # type: ignore[comparison-overlap]
+        if (columns, year) not in self._nulls:
             test = " OR ".join(f'"{c}" IS NULL' for c in columns)
             rows = self.store.rows(
                 f"SELECT school_code FROM school_year WHERE year = ? AND ({test})", [year]
             )
-            self._nulls[(columns, year)] = {r[0] for r in rows}  # type: ignore[index]
-        return self._nulls[(columns, year)]  # type: ignore[index]
+            self._nulls[(columns, year)] = {r[0] for r in rows}
+        return self._nulls[(columns, year)]
 
     # -- subjects --------------------------------------------------------------------------
     def named(self, target_set: TargetSet, target: Target) -> list[School | str] | None:

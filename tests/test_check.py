@@ -962,3 +962,45 @@ def test_check_results_export_from_python(tmp_path, spec):
     column, scope = rows[0].index("subject_name"), rows[0].index("scope")
     names = [row[column] for row in rows[1:] if row[scope] == "school"]
     assert names and all(n == '\'=HYPERLINK("x")' for n in names)
+
+
+def test_a_stored_verdict_says_enough_for_its_sentence(store, spec):
+    """A report builds its sentence from the stored row alone: no guessing from ids or values."""
+    from qualityreport.numbers import format_threshold, format_value
+
+    ingest(
+        store,
+        [
+            school(
+                spec,
+                SANXIA,
+                2023,
+                values={
+                    "teachers_dual_qualified": 41,
+                    "teachers_professional": 100,
+                    "teachers_general": 0,
+                },
+            )
+        ],
+    )
+    check(store, load_target_sets(["yichang"]), 2023, city=city(SANXIA, ZIGUI))
+    columns = ["indicator", "unit", "value", "comparison", "threshold", "level", "met", "clause"]
+    row = dict(
+        zip(
+            columns,
+            store.rows(
+                f"SELECT {', '.join(columns)} FROM latest_target_results "
+                "WHERE target_id = 'task_36_2_dual_qualified' AND subject_id = ?",
+                [SANXIA],
+            )[0],
+            strict=True,
+        )
+    )
+    name = spec.describe(row["indicator"])[0]
+    verb = {"gt": "超过", "ge": "达到"}[row["comparison"]]
+    sentence = (
+        f"本校{name}为{format_value(row['value'], row['unit'])}，"
+        f"{'' if row['met'] else '未'}{verb}{row['level']}{format_threshold(row['threshold'], row['unit'])}"
+    )
+    assert sentence == "本校“双师型”教师占专业课教师比例为41.0%，未超过市定目标50%"
+    assert row["clause"] == "专业教师中“双师型”教师占比超过 50%"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -274,7 +275,32 @@ class Store:
         self.con.execute("COMMIT")
 
 
+def _create_empty(path: Path) -> None:
+    """Bring a new, empty database file into being at path in one step.
+
+    DuckDB writes a new file's header after creating it: a second process opening the path in
+    between finds "not a valid DuckDB database file". So the file is made under a private name
+    and linked into place, which fails harmlessly when another process got there first.
+    """
+    private = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        duckdb.connect(str(private)).close()
+        try:
+            os.link(private, path)
+        except FileExistsError:
+            pass
+    except (OSError, duckdb.Error) as exc:
+        raise StoreError(
+            f"数据库无法创建 / cannot create database: {path} ({first_line(exc)})"
+        ) from None
+    finally:
+        private.unlink(missing_ok=True)
+        private.with_name(private.name + ".wal").unlink(missing_ok=True)
+
+
 def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    if not read_only and not path.exists():
+        _create_empty(path)
     deadline = time.monotonic() + wait_seconds
     while True:
         try:

@@ -563,3 +563,44 @@ def test_reports_page_warns_while_schools_are_not_yet_approved(submitted):
     page = text_of(bureau.get("/bureau/reports"))
     assert "应报 2 所学校，已审核通过 1 所" in page
     assert "还有 1 所学校未审核通过" in page
+
+
+def test_an_approved_school_year_stays_locked_for_a_command_line_ingest(
+    submitted, app, db, tmp_path
+):
+    from click.testing import CliRunner
+
+    from qualityreport.cli import cli
+
+    bureau, _, _ = submitted
+    post(bureau, f"/bureau/schools/{SCHOOL_A}/approve", f"/bureau/schools/{SCHOOL_A}")
+    changed = tmp_path / "changed.xlsx"
+    book = load_workbook(example_2024(SCHOOL_A))
+    book["社会服务"]["C3"] = 4321
+    book.save(changed)
+
+    def stored_versions() -> list[int]:
+        with open_store(db, read_only=True) as store:
+            return [
+                v
+                for (v,) in store.rows(
+                    "SELECT version FROM submissions WHERE school_code = ? AND year = 2024 "
+                    "AND status <> 'rejected' ORDER BY version",
+                    [SCHOOL_A],
+                )
+            ]
+
+    before = stored_versions()
+    result = CliRunner().invoke(cli, ["ingest", str(changed), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert "已审核锁定" in result.output and "Traceback" not in result.output
+    assert stored_versions() == before
+    post(
+        bureau,
+        f"/bureau/schools/{SCHOOL_A}/reopen",
+        f"/bureau/schools/{SCHOOL_A}",
+        comment="学校发现社会培训人次填错，重新开放修改。",
+    )
+    result = CliRunner().invoke(cli, ["ingest", str(changed), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert stored_versions() == [*before, before[-1] + 1]

@@ -28,6 +28,10 @@ OUTCOME_LABELS = {
     "accepted": ("已入库", "accepted"),
     "superseded-previous": ("已入库（替换旧版本）", "accepted, supersedes the previous version"),
     "unchanged": ("未变化，跳过", "unchanged, skipped"),
+    "locked": (
+        "未入库：该校本年度数据已审核锁定，须教育局先重新开放",
+        "not stored: the bureau approved this school-year; it must reopen it first",
+    ),
     "rejected": ("未入库", "rejected"),
 }
 STATUS_LABELS = {
@@ -58,7 +62,8 @@ def ingest_command(paths, db_path, allow_warnings, specs_dir, lang):
     """入库 / Validate workbooks (files or directories) and store the valid ones.
 
     A changed file for the same school and year becomes a new version; an identical file is
-    skipped. Exit code 1 when any file was rejected.
+    skipped; a school-year the bureau approved is locked until it reopens it. Exit code 1 when
+    any file was rejected or locked.
     """
     from ..spec import load_spec
     from ..store import ingest_iter, open_store
@@ -76,11 +81,11 @@ def ingest_command(paths, db_path, allow_warnings, specs_dir, lang):
             counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
             click.secho(
                 _outcome_line(n, len(files), outcome, lang),
-                fg="red" if outcome.outcome == "rejected" else None,
+                fg="red" if outcome.outcome in ("rejected", "locked") else None,
             )
     total = ", ".join(f"{pick(OUTCOME_LABELS[k], lang)} {v}" for k, v in counts.items())
     click.echo(f"{'共' if lang == 'zh' else 'total'} {len(files)}: {total} → {db_path}")
-    sys.exit(1 if counts.get("rejected") else 0)
+    sys.exit(1 if counts.get("rejected") or counts.get("locked") else 0)
 
 
 def _outcome_line(n: int, total: int, outcome, lang: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..findings import CATALOGUE
 from ..spec import Spec
-from ..store import ExpectedSchool, Store
+from ..store import ExpectedSchool, Store, approval_locks
 from .accounts import Account
 from .audit import record
 
@@ -203,10 +203,7 @@ def school_state(
 
 def locked(store: Store, year: int, school_code: str) -> bool:
     """True while the bureau's approval locks the school-year."""
-    state = store.scalar(
-        "SELECT state FROM reviews WHERE year = ? AND school_code = ?", [year, school_code]
-    )
-    return state == "approved"
+    return approval_locks(store, year, school_code)
 
 
 def _review(store: Store, year: int, code: str) -> tuple | None:

@@ -12,10 +12,11 @@ import polars as pl
 from ..errors import StoreError, first_line
 from ..records import Submission, ValidationResult
 from ..spec import Spec
+from .queries import approval_locks
 from .schema import Store
 from .sql import quote
 
-OUTCOMES = ("accepted", "unchanged", "superseded-previous", "rejected")
+OUTCOMES = ("accepted", "unchanged", "superseded-previous", "locked", "rejected")
 _POLARS_TYPES = {"integer": pl.Int64, "number": pl.Float64, "string": pl.String}
 
 
@@ -294,6 +295,9 @@ def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) ->
     current = [found[:3]] if found[0] is not None else []
     if current and current[0][2] == submission.sha256:
         return outcome("unchanged", current[0][1], current[0][0])
+    if approval_locks(store, year, school_code):
+        # The bureau approved this school-year: nothing replaces it until it is reopened.
+        return outcome("locked", current[0][1] if current else None, None)
     version = (found[3] or 0) + 1
     if current:
         store.con.execute(

@@ -118,6 +118,14 @@ def history(store: Store, school: str) -> list[SubmissionRecord]:
     return [SubmissionRecord(*r) for r in rows]
 
 
+def approval_locks(store: Store, year: int | None, school_code: str | None) -> bool:
+    """True while the bureau's approval locks the school-year (until it reopens it)."""
+    state = store.scalar(
+        "SELECT state FROM reviews WHERE year = ? AND school_code = ?", [year, school_code]
+    )
+    return state == "approved"
+
+
 def latest_year(store: Store) -> int | None:
     return store.scalar("SELECT max(year) FROM school_year")
 

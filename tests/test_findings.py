@@ -9,7 +9,6 @@ import pytest
 
 from qualityreport.findings import CATALOGUE, FOUND_MAX, SEVERITIES, Finding, make_finding
 
-
 # Values only the Chinese message carries: the field's definition, written in Chinese.
 ZH_ONLY = {"hint"}
 

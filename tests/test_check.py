@@ -326,7 +326,7 @@ def test_a_value_exactly_at_a_strict_line_reads_equal_not_above(tmp_path, spec):
     line = next(x for x in zh.output.splitlines() if "任务36.2" in x and NAMES[SANXIA] in x)
     assert "等于50%，未超过" in line and "+0.0" not in line
     assert "equal to 50%, not above" in en.output
-    assert "-33.3个百分点" in zh.output  # 秭归 at 16.7%: a gap in percentage points
+    assert "−33.3个百分点" in zh.output  # 秭归 at 16.7%: a gap in percentage points
     assert " pp" in en.output
 
 

@@ -39,7 +39,16 @@ def test_changes_are_the_difference_of_the_printed_values():
 
 
 def test_gaps_between_percentages_are_percentage_points():
-    assert format_gap(-0.014, "percent") == "-1.4个百分点"
-    assert format_gap(0.02, "percent", "en") == "+2.0 pp"
-    assert format_gap(-120, "人") == "−120人"
-    assert format_gap(None, "人") == "—"
+    assert format_gap(0.886, 0.9, "percent") == "−1.4个百分点"
+    assert format_gap(0.92, 0.9, "percent", "en") == "+2.0 pp"
+    assert format_gap(1080, 1200, "人") == "−120人"
+    assert format_gap(None, 1200, "人") == "—"
+
+
+def test_a_gap_is_the_difference_of_the_printed_numbers():
+    # 2,276元 printed, 2,500元 the line: the gap is 224元, not 223.9元
+    assert format_value(2276.1, "元") == "2,276元"
+    assert format_gap(2276.1, 2500, "元") == "−224元"
+    assert format_gap(22.37, 20, "ratio") == "+2.4"
+    assert format_gap(28.14, 30, "册") == "−1.9册"
+    assert delta_text(1_580_000, 1_726_000, "元") == "−14.6万元"

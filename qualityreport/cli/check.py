@@ -184,7 +184,7 @@ def _print_report(out, report, sets, lang: str) -> None:
                 _threshold_text(r, lang),
                 at_line_text(r.comparison, r.threshold, r.unit, lang)
                 if strict_at_threshold(r)
-                else format_gap(r.gap, r.unit, lang),
+                else format_gap(r.value, r.threshold, r.unit, lang),
                 r.clause,
             ]
             for r in missed

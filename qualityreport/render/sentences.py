@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..numbers import format_threshold, format_value, known, shown, trim
+from ..numbers import change, format_threshold, format_value, known, shown
 
 
 def compare_phrase(
@@ -30,24 +30,18 @@ def change_phrase(
     """较上年提高4.1个百分点 for percents, 增加/减少 N人 for counts, 与上年持平 when unchanged."""
     since_zh = since or "上年"
     since_en = since or "the previous year"
-    if unit == "percent":
-        delta = round(value * 100, 1) - round(previous * 100, 1)
-        amount = f"{abs(delta):.1f}"
-        if round(delta, 1) == 0:
-            return f"与{since_zh}持平" if lang == "zh" else f"unchanged on {since_en}"
-        if lang == "zh":
-            return f"较{since_zh}{'提高' if delta > 0 else '下降'}{amount}个百分点"
-        return f"{'up' if delta > 0 else 'down'} {amount} percentage points on {since_en}"
-    delta = shown(value, unit) - shown(previous, unit)
-    if abs(delta) < 1e-9:
+    direction, amount = change(value, previous, unit, lang)
+    if direction == 0:
         return f"与{since_zh}持平" if lang == "zh" else f"unchanged on {since_en}"
+    if unit == "percent":
+        if lang == "zh":
+            return f"较{since_zh}{'提高' if direction > 0 else '下降'}{amount}个百分点"
+        return f"{'up' if direction > 0 else 'down'} {amount} percentage points on {since_en}"
     if unit == "ratio":
-        amount = trim(abs(delta), 1)
         up, down = ("提高", "下降") if lang == "zh" else ("up", "down")
     else:
-        amount = format_value(abs(value - previous), unit, lang)
         up, down = ("增加", "减少") if lang == "zh" else ("up", "down")
-    word = up if delta > 0 else down
+    word = up if direction > 0 else down
     return f"较{since_zh}{word}{amount}" if lang == "zh" else f"{word} {amount} on {since_en}"
 
 

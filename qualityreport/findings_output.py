@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from . import __version__
-from .records import ValidationResult
+from .records import SkippedFile, ValidationResult
 from .textwidth import pad
 
 JSON_SCHEMA_VERSION = 1
@@ -79,23 +79,41 @@ def finding_lines(result: ValidationResult, lang: str = "zh") -> list[str]:
     return lines
 
 
-def totals_line(results: Sequence[ValidationResult], lang: str = "zh") -> str:
+def totals_line(
+    results: Sequence[ValidationResult], lang: str = "zh", skipped: Sequence[SkippedFile] = ()
+) -> str:
+    """Every outcome counted: valid, invalid, unreadable (and files skipped in directories)."""
     words = _WORDS[lang]
     valid = sum(r.valid for r in results)
+    unreadable = sum(not r.usable for r in results)
+    invalid = len(results) - valid - unreadable
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     if lang == "zh":
-        return (
-            f"{words['summary']}：{len(results)} {words['files']}，{valid} 个通过，"
-            f"{len(results) - valid} 个未通过；{errors} {words['errors']}，{warnings} {words['warnings']}"
-        )
-    return (
-        f"{words['summary']}: {len(results)} {words['files']}, {valid} valid, "
-        f"{len(results) - valid} not valid; {errors} {words['errors']}, {warnings} {words['warnings']}"
+        line = f"{words['summary']}：{len(results)} {words['files']}，{valid} 个通过，{invalid} 个未通过"
+        line += f"，{unreadable} 个无法读取" if unreadable else ""
+        line += f"；{errors} {words['errors']}，{warnings} {words['warnings']}"
+        return line + (f"；跳过 {len(skipped)} 个不是工作簿的文件" if skipped else "")
+    line = (
+        f"{words['summary']}: {len(results)} {words['files']}, {valid} valid, {invalid} not valid"
     )
+    line += f", {unreadable} unreadable" if unreadable else ""
+    line += f"; {errors} {words['errors']}, {warnings} {words['warnings']}"
+    return line + (f"; {len(skipped)} skipped (not workbooks)" if skipped else "")
 
 
-def to_json_document(results: Sequence[ValidationResult], spec_version: str) -> dict:
+def skipped_line(skipped: SkippedFile, lang: str = "zh") -> str:
+    """One line a file not read: it is named, with the reason."""
+    if lang == "zh":
+        return f"- {skipped.file}  跳过：{skipped.reason}"
+    return f"- {skipped.file}  skipped: {skipped.reason_en}"
+
+
+def to_json_document(
+    results: Sequence[ValidationResult],
+    spec_version: str,
+    skipped: Sequence[SkippedFile] = (),
+) -> dict:
     """The stable JSON form of a validation run (documented in the README)."""
     return {
         "schema_version": JSON_SCHEMA_VERSION,
@@ -103,20 +121,32 @@ def to_json_document(results: Sequence[ValidationResult], spec_version: str) -> 
         "spec_version": spec_version,
         "valid": all(r.valid for r in results),
         "files": [r.to_dict() for r in results],
+        "skipped": [s.to_dict() for s in skipped],
         "summary": {
             "files": len(results),
             "valid": sum(r.valid for r in results),
+            "unreadable": sum(not r.usable for r in results),
+            "skipped": len(skipped),
             "errors": sum(r.errors for r in results),
             "warnings": sum(r.warnings for r in results),
         },
     }
 
 
-def to_json(results: Sequence[ValidationResult], spec_version: str) -> str:
-    return json.dumps(to_json_document(results, spec_version), ensure_ascii=False, indent=2)
+def to_json(
+    results: Sequence[ValidationResult], spec_version: str, skipped: Sequence[SkippedFile] = ()
+) -> str:
+    return json.dumps(
+        to_json_document(results, spec_version, skipped), ensure_ascii=False, indent=2
+    )
 
 
-def to_html(results: Sequence[ValidationResult], spec_version: str, lang: str = "zh") -> str:
+def to_html(
+    results: Sequence[ValidationResult],
+    spec_version: str,
+    lang: str = "zh",
+    skipped: Sequence[SkippedFile] = (),
+) -> str:
     """A standalone HTML page of every finding; every submitted value is escaped."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -133,6 +163,7 @@ def to_html(results: Sequence[ValidationResult], spec_version: str, lang: str = 
         words=_WORDS[lang],
         spec_version=spec_version,
         verdict=verdict,
-        totals=totals_line(results, lang),
+        skipped=skipped,
+        totals=totals_line(results, lang, skipped),
         version=__version__,
     )

@@ -55,6 +55,18 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class SkippedFile:
+    """A file found in a directory that is not read as a workbook, and why (in each language)."""
+
+    file: str
+    reason: str
+    reason_en: str
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "reason_zh": self.reason, "reason_en": self.reason_en}
+
+
+@dataclass(frozen=True)
 class ValidationResult:
     """Every finding in one file, and what was read from it (None when it could not be read)."""
 
@@ -63,6 +75,7 @@ class ValidationResult:
     submission: Submission | None = None
     seconds: float = field(default=0.0, compare=False)
     sha256: str | None = field(default=None, compare=False)  # of the file's bytes, when it had any
+    cells: int = field(default=0, compare=False)  # cells holding something: what a copy must load
 
     @property
     def errors(self) -> int:

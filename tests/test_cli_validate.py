@@ -1,6 +1,7 @@
 """The validate command: output formats, exit codes, annotation; its JSON equals the library's."""
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -93,3 +94,92 @@ def test_many_files_one_line_each(make_workbook, tmp_path):
     lines = [line for line in result.output.splitlines() if line.startswith(("✓", "✗"))]
     assert len(lines) == 2
     assert "合计：2 个文件，1 个通过" in result.output
+
+
+def test_a_directory_run_names_every_file_and_counts_every_outcome(make_workbook, tmp_path):
+    """Nothing is skipped silently: files that are not workbooks are listed with the reason,
+    a workbook under another name (.et, .xltx) is read, an unreadable file is counted apart."""
+    import shutil
+
+    good = make_workbook("good.xlsx")
+    shutil.copy(good, tmp_path / "wps-copy.et")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    (tmp_path / "export.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "~$good.xlsx").write_bytes(b"lock")
+    result = CliRunner().invoke(cli, ["validate", "--summary", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    skipped = [line for line in lines if line.startswith("- ")]
+    assert len(skipped) == 2
+    assert any("export.csv" in line and "CSV" in line for line in skipped)
+    assert any("~$good.xlsx" in line and "临时文件" in line for line in skipped)
+    named = [line for line in lines if line.startswith(("✓", "✗"))]
+    assert len(named) == 3 and any("wps-copy.et" in line for line in named)
+    assert any("empty.xlsx  无法读取" in line for line in named)
+    assert lines[-1] == (
+        # the copy under another name is the same school: a warning, not an error
+        "合计：3 个文件，2 个通过，0 个未通过，1 个无法读取；1 个错误，1 个警告；"
+        "跳过 2 个不是工作簿的文件"
+    )
+    document = json.loads(
+        CliRunner().invoke(cli, ["validate", "--format", "json", str(tmp_path)]).output
+    )
+    assert document["summary"]["unreadable"] == 1 and document["summary"]["skipped"] == 2
+    assert {Path(s["file"]).name for s in document["skipped"]} == {"export.csv", "~$good.xlsx"}
+    english = CliRunner().invoke(cli, ["validate", "--summary", "--lang", "en", str(tmp_path)])
+    assert english.output.splitlines()[-1].endswith(
+        "1 unreadable; 1 errors, 1 warnings; 2 skipped (not workbooks)"
+    )
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.output.replace("~$good", ""))
+
+
+def test_annotating_a_value_typed_into_merged_cells(tmp_path):
+    """A finding inside a merged range is marked on the range's top-left cell."""
+    source = Path(__file__).parent / "data" / "clerk" / "number-typed-into-merged-cells.xlsx"
+    out = tmp_path / "annotated.xlsx"
+    result = CliRunner().invoke(cli, ["validate", "--annotate", str(out), str(source)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    sheet = load_workbook(out)["师资队伍"]
+    assert "合并单元格" in sheet["B4"].comment.text
+
+
+_ANNOTATE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run([sys.executable, "-m", "qualityreport", "validate", "--summary",
+                       "--annotate", sys.argv[2], sys.argv[1]], capture_output=True, text=True)
+print(done.returncode, time.perf_counter() - started,
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def test_annotating_a_99000_row_sheet_stays_within_bounds(tmp_path, corpus):
+    """Past ANNOTATE_MAX_CELLS the findings sheet alone is written: seconds, not minutes."""
+    import resource
+    import subprocess
+    import sys
+
+    from qualityreport.annotate import ANNOTATE_MAX_CELLS, FINDINGS_SHEET
+
+    path = corpus.many_rows_workbook(tmp_path / "rows.xlsx", 97_000)
+    out = tmp_path / "annotated.xlsx"
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 1024**3, 4 * 1024**3))
+
+    done = subprocess.run(
+        [sys.executable, "-c", _ANNOTATE, str(path), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+    )
+    code, seconds, kilobytes = done.stdout.split()
+    assert code == "1", done.stderr
+    assert float(seconds) < 15 and int(kilobytes) / 1024 < 400, (seconds, kilobytes)
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == [FINDINGS_SHEET]
+    note = next(book[FINDINGS_SHEET].iter_rows(max_row=1, values_only=True))[0]
+    assert str(ANNOTATE_MAX_CELLS) in note
+    print(f"annotate, 99,000 rows: {float(seconds):.1f} s, peak {int(kilobytes) / 1024:.0f} MB")

@@ -38,21 +38,26 @@ def validate_command(paths, output_format, output, annotate, details, lang, spec
     from ..findings_output import (
         exit_code,
         finding_lines,
+        skipped_line,
         summary_line,
         to_html,
         to_json,
         totals_line,
     )
     from ..spec import load_spec
-    from ..validate import expand_paths, validate_paths
+    from ..validate import find_files, validate_paths
 
     spec = load_spec(specs_dir)
-    files = expand_paths(paths)
+    found = find_files(paths)
+    files, skipped = found.workbooks, found.skipped
+    interactive = output_format == "text" and output is None
+    if interactive or not files:
+        for item in skipped:  # every file is named: those not read, with the reason
+            click.echo(skipped_line(item, lang))
     if not files:
         raise click.UsageError("没有找到工作簿 / no workbooks found in the given paths")
     show_details = details if details is not None else len(files) == 1
     results = []
-    interactive = output_format == "text" and output is None
     with progress_bar(len(files), "校验 / validating") as advance:
         # validate_paths, not file by file: it warns when a school and year come twice in the batch
         for result in validate_paths(files, spec):
@@ -63,18 +68,18 @@ def validate_command(paths, output_format, output, annotate, details, lang, spec
     if annotate:
         _annotate(results, Path(annotate), lang)
     if output_format == "json":
-        emit(to_json(results, spec.version), output)
+        emit(to_json(results, spec.version, skipped), output)
     elif output_format == "html":
-        emit(to_html(results, spec.version, lang), output)
+        emit(to_html(results, spec.version, lang, skipped), output)
     elif output is not None:
-        lines = []
+        lines = [skipped_line(item, lang) for item in skipped]
         for result in results:
             lines.append(summary_line(result, lang))
             lines.extend(finding_lines(result, lang) if show_details else [])
-        lines.append(totals_line(results, lang))
+        lines.append(totals_line(results, lang, skipped))
         emit("\n".join(lines) + "\n", output)
     else:
-        click.echo(totals_line(results, lang))
+        click.echo(totals_line(results, lang, skipped))
     sys.exit(exit_code(results))
 
 

@@ -87,4 +87,5 @@ def _workbook(path: Path, data: dict[str, Any]) -> Workbook:
         macros=data["macros"],
         format=data["format"],
         duplicate_sheets=tuple(data["duplicates"]),
+        cells=sum(s["cells"] for s in data["sheets"]),
     )

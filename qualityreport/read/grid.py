@@ -118,7 +118,8 @@ def _sheet(name: str, sheet, facts: SheetFacts | None, limits: Limits) -> dict[s
             expected=limits.max_cells,
             cells=trim(height * width, 0),
         )
-    rows = _rows(_text_columns(sheet), positions, width) if positions else []
+    columns = _text_columns(sheet) if positions else []
+    rows = _rows(columns, positions, width) if positions else []
     while rows and not any(v is not None and v.strip() for v in rows[-1]):
         rows.pop()
     xml = facts if isinstance(facts, SheetXml) else None
@@ -126,6 +127,7 @@ def _sheet(name: str, sheet, facts: SheetFacts | None, limits: Limits) -> dict[s
         "name": name,
         "visible": sheet.visible == "visible",
         "rows": rows,
+        "cells": sum(len(column) - column.count(None) for column in columns),
         "total_rows": sheet.total_height,
         "formulas": xml.formulas if xml else {},
         "merged": list(facts.merged) if facts else [],
@@ -209,11 +211,13 @@ def _strings(array: _ArrowArray, offset_type) -> list[str | None]:
     start, end = offsets[0], offsets[count]
     data = ctypes.string_at(array.buffers[2] + start, end - start) if end > start else b""
     bounds = [o - start for o in offsets]
-    texts = [data[bounds[k] : bounds[k + 1]].decode("utf-8") for k in range(count)]
+    texts: list[str | None] = [
+        data[a:b].decode("utf-8") for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
     if array.null_count and array.buffers[0]:
         bits = ctypes.string_at(array.buffers[0], (first + count + 7) // 8)
         for k in range(count):
             at = first + k
             if not bits[at >> 3] >> (at & 7) & 1:
-                texts[k] = None  # type: ignore[call-overload]
-    return texts  # type: ignore[return-value]
+                texts[k] = None
+    return texts

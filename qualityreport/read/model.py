@@ -61,6 +61,7 @@ class Workbook:
     macros: bool = False  # a VBA project or Excel 4.0 macro sheets; never run, but reported
     format: str = ""  # what the content is (xlsx, xls, xlsb, ods), whatever the file is called
     duplicate_sheets: tuple[str, ...] = ()  # names given to more than one sheet
+    cells: int = 0  # cells holding something, in every sheet
 
 
 class UnreadableFile(Exception):

@@ -184,3 +184,56 @@ def classify_head(head: bytes) -> str:
         ):
             return "csv"
     return "unknown"
+
+
+# What a directory holds besides workbooks, by name: it is listed as skipped, never read.
+_SKIPPED_KINDS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".htm": "html",
+    ".html": "html",
+    ".mht": "mhtml",
+    ".mhtml": "mhtml",
+    ".xml": "xml2003",
+    ".pdf": "pdf",
+    ".doc": "word",
+    ".docx": "word",
+    ".wps": "word",
+    ".ppt": "powerpoint",
+    ".pptx": "powerpoint",
+    ".odt": "opendocument",
+    ".odp": "opendocument",
+    ".numbers": "numbers",
+    ".pages": "iwork",
+    ".key": "iwork",
+    ".zip": "zip",
+    ".rar": "archive",
+    ".7z": "archive",
+    ".gz": "archive",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".gif": "image",
+    ".bmp": "image",
+}
+LOCK_FILE = (
+    "Excel 或 WPS 打开工作簿时留下的临时文件",
+    "a temporary file Excel or WPS leaves while a workbook is open",
+)
+
+
+def skip_reason(name: str) -> tuple[str, str] | None:
+    """Why a file found in a directory is not read (in each language); None when it is read."""
+    lowered = name.lower()
+    if lowered.startswith(("~$", ".~")):
+        return LOCK_FILE
+    suffix = "." + lowered.rpartition(".")[2] if "." in lowered else ""
+    if suffix in WORKBOOK_SUFFIXES:
+        return None
+    shown = suffix or name
+    kind = _SKIPPED_KINDS.get(suffix)
+    if kind is None:
+        return f"不是工作簿（{shown}）", f"not a workbook ({shown})"
+    what, what_en, _, _ = KINDS[kind]
+    return f"不是工作簿（{shown}：{what}）", f"not a workbook ({shown}: {what_en})"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -22,20 +24,28 @@ from ..normalise import Normalised, normalise_number, normalise_text, shown_numb
 from ..read import (
     FORMAT_NAMES,
     SUFFIXES_OF,
-    WORKBOOK_SUFFIXES,
     Limits,
     Sheet,
     UnreadableFile,
     Workbook,
     read_workbooks,
 )
-from ..records import CellValue, Submission, TableRow, ValidationResult
+from ..read.sniff import skip_reason
+from ..records import CellValue, SkippedFile, Submission, TableRow, ValidationResult
 from ..spec import Field, Spec, load_spec
 from .locate import Position, locate_form, locate_table, match_sheets
 from .rules import check_plausibility, check_rules, check_specialties, check_table_sums
 from .schema import run_schema
 
-__all__ = ["Limits", "expand_paths", "validate_batch", "validate_paths", "validate_workbook"]
+__all__ = [
+    "FoundFiles",
+    "Limits",
+    "expand_paths",
+    "find_files",
+    "validate_batch",
+    "validate_paths",
+    "validate_workbook",
+]
 
 
 class _Findings:
@@ -438,7 +448,12 @@ class _WorkbookCheck:
         )
         seconds = self.seconds + schema_seconds + time.perf_counter() - started
         return ValidationResult(
-            self.file, tuple(report.items), submission, seconds, sha256=self.sha256
+            self.file,
+            tuple(report.items),
+            submission,
+            seconds,
+            sha256=self.sha256,
+            cells=self.book.cells,
         )
 
 
@@ -512,26 +527,47 @@ def validate_workbook(
     return validate_batch([path], spec, limits=limits)[0]
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and every workbook below a directory (sorted; Excel lock files skipped)."""
-    expanded: list[Path] = []
+@dataclass(frozen=True)
+class FoundFiles:
+    """What paths name: the files to read, and the files of directories that are not read."""
+
+    workbooks: list[Path]
+    skipped: list[SkippedFile]
+
+
+def find_files(paths: Iterable[str | Path]) -> FoundFiles:
+    """Files as given, and every file below a directory: spreadsheets (whatever their format is
+    called) to read, and every other file listed with the reason it is skipped. Hidden folders
+    (.git) are not entered."""
+    workbooks: list[Path] = []
+    skipped: list[SkippedFile] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            expanded.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not p.name.startswith("~$")
-                )
-            )
+            for found in _files_below(path):
+                reason = skip_reason(found.name)
+                if reason is None:
+                    workbooks.append(found)
+                else:
+                    skipped.append(SkippedFile(str(found), *reason))
         elif path.exists() or path.suffix:
-            expanded.append(path)
+            workbooks.append(path)
         else:
             raise InputError(f"{path}: 没有这个文件或目录 / no such file or directory")
-    return expanded
+    return FoundFiles(workbooks, skipped)
+
+
+def _files_below(directory: Path) -> list[Path]:
+    found = []
+    for root, folders, files in os.walk(directory):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found.extend(Path(root) / name for name in files)
+    return sorted(found)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files find_files would read."""
+    return find_files(paths).workbooks
 
 
 def _batched(

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -206,7 +207,7 @@ def test_rejected_files_are_recorded_with_findings_and_no_values(store, spec):
 def test_an_unreadable_file_is_recorded_as_rejected(store):
     unreadable = ValidationResult("broken.xlsx", (make_finding("file-empty", "broken.xlsx"),), None)
     report = ingest(store, [unreadable])
-    assert [(o.outcome, o.school_code) for o in report.outcomes] == [("rejected", None)]
+    assert [(o.outcome, o.school_code) for o in report.outcomes] == [("unreadable", None)]
     assert rows(store, "SELECT file_name, school_code, status FROM submission_log") == [
         ("broken.xlsx", None, "rejected")
     ]
@@ -240,7 +241,7 @@ def _counts(store):
     }
 
 
-def test_a_bad_value_type_rolls_the_whole_workbook_back(store, spec):
+def test_a_bad_value_type_rolls_the_whole_workbook_back_and_the_batch_goes_on(store, spec):
     ingest(store, [make_result(spec, A, 2023)])
     before = _counts(store)
     broken = make_result(
@@ -261,11 +262,15 @@ def test_a_bad_value_type_rolls_the_whole_workbook_back(store, spec):
             }
         ],
     )
-    with pytest.raises(StoreError, match="rolled back"):
-        ingest(store, [broken])
-    assert _counts(store) == before
-    # the connection is usable afterwards
-    assert ingest(store, [make_result(spec, B, 2024)]).outcomes[0].outcome == "accepted"
+    report = ingest(store, [broken, make_result(spec, B, 2024)])
+    assert [o.outcome for o in report.outcomes] == ["failed", "accepted"]
+    assert report.outcomes[0].detail
+    # nothing of the broken workbook was kept
+    assert rows(store, "SELECT school_code, year FROM submissions ORDER BY year") == [
+        (A, 2023),
+        (B, 2024),
+    ]
+    assert one(store, "SELECT count(*) FROM indicator_values") == 2 * before["indicator_values"]
 
 
 def test_a_failure_after_values_were_written_leaves_nothing_half_written(store, spec, monkeypatch):
@@ -276,8 +281,10 @@ def test_a_failure_after_values_were_written_leaves_nothing_half_written(store, 
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(ingest_module, "_upsert_school", explode)
-    with pytest.raises(StoreError, match="disk on fire"):
-        ingest(store, [make_result(spec, A, 2024, values={"books": 1})])
+    report = ingest(store, [make_result(spec, A, 2024, values={"books": 1})])
+    assert [(o.outcome, o.detail) for o in report.outcomes] == [
+        ("failed", "RuntimeError: disk on fire")
+    ]
     assert _counts(store) == before
     # the previous version was not superseded by the failed one
     assert rows(store, "SELECT version, status FROM submissions") == [(1, "accepted")]
@@ -712,3 +719,70 @@ def test_cli_ingest_reports_each_file_and_fails_on_rejection(db, make_workbook):
     assert lines[1].startswith("[2/2] ") and "未入库" in lines[1]
     result = CliRunner().invoke(cli, ["ingest", str(files[0]), "--db", str(db), "--lang", "en"])
     assert result.exit_code == 0 and "unchanged" in result.output
+
+
+def test_a_rejected_file_is_recorded_once(store, spec):
+    """Rerunning a batch must not record the same rejected files again and again."""
+    bad = make_result(spec, A, 2024, findings=(error_finding(),))
+    unreadable = ValidationResult(
+        "broken.xlsx", (make_finding("file-empty", "broken.xlsx"),), None, sha256="0" * 64
+    )
+    first = ingest(store, [bad, unreadable])
+    again = ingest(store, [bad, unreadable])
+    assert [(o.outcome, o.already_recorded) for o in first.outcomes] == [
+        ("rejected", False),
+        ("unreadable", False),
+    ]
+    assert [(o.outcome, o.already_recorded) for o in again.outcomes] == [
+        ("rejected", True),
+        ("unreadable", True),
+    ]
+    assert one(store, "SELECT count(*) FROM submissions") == 2
+    # with warnings allowed, a file rejected for warnings alone is stored after all
+    warned = make_result(spec, B, 2024, findings=(warning_finding(),))
+    assert ingest(store, [warned]).outcomes[0].outcome == "rejected"
+    assert ingest(store, [warned], allow_warnings=True).outcomes[0].outcome == "accepted"
+
+
+CLERK = Path(__file__).parent / "data" / "clerk"
+
+
+def test_replacing_an_earlier_year_must_be_asked_for(db, spec, make_workbook):
+    """Last year's template sent again with 年度 left at 2023 must not silently become a new
+    version of the school's accepted 2023 return once the database holds 2024."""
+    from qualityreport.store import ingest_paths
+
+    accepted_2023 = make_workbook("2023.xlsx", year=2023, values={"year": 2023, "books": 90000})
+    other_2024 = make_workbook("other.xlsx", values={"school_code": "4205000002"})
+    report = ingest_paths(db, [accepted_2023, other_2024], spec)
+    assert [o.outcome for o in report.outcomes] == ["accepted", "accepted"]
+    again = CLERK / "last-years-template.xlsx"
+    (refused,) = ingest_paths(db, [again], spec).outcomes
+    assert (refused.outcome, refused.year) == ("rejected", 2023)
+    (finding,) = refused.findings
+    assert finding.code == "submission-replaces-earlier-year"
+    assert finding.location == "基本信息!C9" and "--replace-earlier-years" in finding.message_zh
+    with open_store(db, read_only=True) as store:
+        assert rows(store, "SELECT year, version, books FROM school_year ORDER BY year")[0] == (
+            2023,
+            1,
+            90000.0,
+        )
+    (replaced,) = ingest_paths(db, [again], spec, replace_earlier_years=True).outcomes
+    assert (replaced.outcome, replaced.version) == ("superseded-previous", 2)
+
+
+def test_cli_ingest_names_every_file_and_counts_every_outcome(db, make_workbook, tmp_path):
+    make_workbook("a.xlsx")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("- ") and "notes.csv" in lines[0] and "跳过" in lines[0]
+    assert "a.xlsx: 已入库 v1" in result.output and "empty.xlsx: 无法读取" in result.output
+    assert lines[-1].startswith("共 2: 已入库 1, 无法读取 1, 跳过（不是工作簿） 1")
+    rerun = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--db", str(db)])
+    assert "此前已记录" in rerun.output
+    with open_store(db, read_only=True) as store:
+        assert one(store, "SELECT count(*) FROM submissions") == 2

@@ -33,6 +33,18 @@ OUTCOME_LABELS = {
         "not stored: the bureau approved this school-year; it must reopen it first",
     ),
     "rejected": ("未入库", "rejected"),
+    "unreadable": ("无法读取，未入库", "unreadable, rejected"),
+    "failed": ("入库出错，已回滚", "failed and rolled back"),
+}
+# the same outcomes, counted in the closing line
+COUNT_LABELS = {
+    "accepted": ("已入库", "accepted"),
+    "superseded-previous": ("已入库新版本", "new versions"),
+    "unchanged": ("未变化", "unchanged"),
+    "locked": ("已锁定", "locked"),
+    "rejected": ("未入库", "rejected"),
+    "unreadable": ("无法读取", "unreadable"),
+    "failed": ("出错", "failed"),
 }
 STATUS_LABELS = {
     "accepted": ("有效", "accepted"),
@@ -55,37 +67,62 @@ def _open(db_path: str, read_only: bool = True):
     is_flag=True,
     help="Accept workbooks that have warnings (errors are always rejected).",
 )
+@click.option(
+    "--replace-earlier-years",
+    is_flag=True,
+    help="Let a workbook replace the stored return of a year before the latest year in the "
+    "database (without it, such a workbook is refused: it is often last year's file sent again).",
+)
 @specs_option
 @lang_option
 @one_line_errors
-def ingest_command(paths, db_path, allow_warnings, specs_dir, lang):
+def ingest_command(paths, db_path, allow_warnings, replace_earlier_years, specs_dir, lang):
     """入库 / Validate workbooks (files or directories) and store the valid ones.
 
     A changed file for the same school and year becomes a new version; an identical file is
-    skipped; a school-year the bureau approved is locked until it reopens it. Exit code 1 when
-    any file was rejected or locked.
+    skipped, and a file rejected before is not recorded again; a school-year the bureau approved
+    is locked until it reopens it. Exit code 1 when any file was rejected, locked, could not be
+    read or failed.
     """
+    from ..findings_output import skipped_line
+    from ..read import start_readers
     from ..spec import load_spec
     from ..store import ingest_iter, open_store
-    from ..validate import expand_paths, validate_paths
+    from ..validate import find_files, validate_paths
 
-    files = expand_paths(paths)
+    start_readers()
+    found = find_files(paths)
+    files = found.workbooks
+    for item in found.skipped:
+        click.echo(skipped_line(item, lang))
     if not files:
         raise click.UsageError("没有找到工作簿 / no workbooks found in the given paths")
     counts: dict[str, int] = {}
     # Workbooks are validated against the spec the database records (a new one records --specs).
     with open_store(db_path, load_spec(specs_dir) if specs_dir else None) as store:
         results = validate_paths(files, store.spec)
-        outcomes = ingest_iter(store, results, allow_warnings=allow_warnings)
+        outcomes = ingest_iter(
+            store,
+            results,
+            allow_warnings=allow_warnings,
+            replace_earlier_years=replace_earlier_years,
+        )
         for n, outcome in enumerate(outcomes, start=1):
             counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
             click.secho(
                 _outcome_line(n, len(files), outcome, lang),
-                fg="red" if outcome.outcome in ("rejected", "locked") else None,
+                fg=None if outcome.stored or outcome.outcome == "unchanged" else "red",
             )
-    total = ", ".join(f"{pick(OUTCOME_LABELS[k], lang)} {v}" for k, v in counts.items())
+            for finding in outcome.findings:
+                click.echo(f"  {finding.message(lang)}")
+    total = ", ".join(
+        f"{pick(COUNT_LABELS[k], lang)} {counts[k]}" for k in COUNT_LABELS if k in counts
+    )
+    if found.skipped:
+        total += f", {'跳过（不是工作簿）' if lang == 'zh' else 'skipped (not workbooks)'} {len(found.skipped)}"
     click.echo(f"{'共' if lang == 'zh' else 'total'} {len(files)}: {total} → {db_path}")
-    sys.exit(1 if counts.get("rejected") or counts.get("locked") else 0)
+    failed = ("rejected", "locked", "unreadable", "failed")
+    sys.exit(1 if any(counts.get(k) for k in failed) else 0)
 
 
 def _outcome_line(n: int, total: int, outcome, lang: str) -> str:
@@ -96,10 +133,16 @@ def _outcome_line(n: int, total: int, outcome, lang: str) -> str:
         detail = f"{outcome.errors} errors, {outcome.warnings} warnings"
         if outcome.outcome == "rejected" and not outcome.errors:
             detail += " (warnings need --allow-warnings)"
+        if outcome.already_recorded:
+            detail += "; recorded before, not again"
     else:
         detail = f"错误 {outcome.errors}，警告 {outcome.warnings}"
         if outcome.outcome == "rejected" and not outcome.errors:
             detail += "（有警告，需 --allow-warnings 才能入库）"
+        if outcome.already_recorded:
+            detail += "；此前已记录，不再重复记录"
+    if outcome.detail:
+        detail += f"; {outcome.detail}"
     return f"[{n}/{total}] {Path(outcome.file).name}: {label}{version} ({who}; {detail})"
 
 

@@ -7,16 +7,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from ..errors import StoreError, first_line
+from ..findings import Finding, make_finding
 from ..records import Submission, ValidationResult
 from ..spec import Spec
-from .queries import approval_locks
+from .queries import approval_locks, latest_year
 from .schema import Store
 from .sql import quote
 
-OUTCOMES = ("accepted", "unchanged", "superseded-previous", "locked", "rejected")
+# locked: the bureau approved the school-year; unreadable: rejected because the file could not be
+# read at all; failed: a fault of ours while storing it, rolled back and not recorded (the batch
+# goes on).
+OUTCOMES = (
+    "accepted",
+    "unchanged",
+    "superseded-previous",
+    "locked",
+    "rejected",
+    "unreadable",
+    "failed",
+)
 _POLARS_TYPES = {"integer": pl.Int64, "number": pl.Float64, "string": pl.String}
 
 
@@ -32,6 +45,10 @@ class IngestOutcome:
     errors: int
     warnings: int
     submission_id: int | None = None
+    # rejected before, with the same content: not recorded a second time
+    already_recorded: bool = False
+    findings: tuple[Finding, ...] = ()  # what ingest itself found (an earlier year replaced)
+    detail: str | None = None  # why storing failed (outcome "failed")
 
     @property
     def stored(self) -> bool:
@@ -47,6 +64,9 @@ class IngestOutcome:
             "errors": self.errors,
             "warnings": self.warnings,
             "submission_id": self.submission_id,
+            "already_recorded": self.already_recorded,
+            "findings": [f.to_dict() for f in self.findings],
+            "detail": self.detail,
         }
 
 
@@ -59,7 +79,7 @@ class IngestReport:
 
     @property
     def rejected(self) -> int:
-        return self.count("rejected")
+        return self.count("rejected") + self.count("unreadable")
 
     def to_dict(self) -> dict:
         return {
@@ -127,8 +147,7 @@ def _narratives_frame(submission_id: int, submission: Submission) -> pl.DataFram
     )
 
 
-def _findings_frame(submission_id: int, result: ValidationResult) -> pl.DataFrame:
-    found = result.findings
+def _findings_frame(submission_id: int, found: tuple[Finding, ...]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "submission_id": [submission_id] * len(found),
@@ -174,7 +193,11 @@ def _append(store: Store, table: str, frame: pl.DataFrame) -> None:
 
 
 def _insert_submission(
-    store: Store, result: ValidationResult, status: str, version: int | None
+    store: Store,
+    result: ValidationResult,
+    status: str,
+    version: int | None,
+    errors: int | None = None,
 ) -> int:
     submission = result.submission
     submission_id = store.scalar("SELECT nextval('submission_id_seq')")
@@ -188,11 +211,11 @@ def _insert_submission(
             version,
             path.name,
             str(path),
-            submission.sha256 if submission else None,
+            result.sha256 or (submission.sha256 if submission else None),
             status,
             submission.spec_version if submission else store.spec.version,
             submission.template_version if submission else None,
-            result.errors,
+            result.errors if errors is None else errors,
             result.warnings,
         ],
     )
@@ -262,33 +285,37 @@ def _accepted(result: ValidationResult, allow_warnings: bool) -> bool:
     return submission is not None and bool(submission.school_code) and _year(submission) is not None
 
 
-def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) -> IngestOutcome:
+def _ingest_one(
+    store: Store, result: ValidationResult, allow_warnings: bool, replace_earlier_years: bool
+) -> IngestOutcome:
     submission = result.submission
     school_code = str(submission.school_code) if submission and submission.school_code else None
     year = _year(submission)
 
-    def outcome(kind: str, version: int | None, submission_id: int | None) -> IngestOutcome:
+    def outcome(
+        kind: str, version: int | None, submission_id: int | None, **more: Any
+    ) -> IngestOutcome:
         return IngestOutcome(
             result.file,
             school_code,
             year,
             kind,
             version,
-            result.errors,
+            result.errors + len(more.get("findings", ())),
             result.warnings,
             submission_id,
+            **more,
         )
 
     if submission is None or not _accepted(result, allow_warnings):
-        submission_id = _insert_submission(store, result, "rejected", None)
-        _append(store, "findings", _findings_frame(submission_id, result))
-        return outcome("rejected", None, submission_id)
+        return _reject(store, result, outcome, "rejected" if result.usable else "unreadable")
 
     found = store.rows(
         """SELECT max(submission_id) FILTER (WHERE status = 'accepted'),
                   max(version) FILTER (WHERE status = 'accepted'),
                   max(sha256) FILTER (WHERE status = 'accepted'),
-                  max(version)
+                  max(version),
+                  max(ingested_at) FILTER (WHERE status = 'accepted')
            FROM submissions WHERE school_code = ? AND year = ?""",
         [school_code, year],
     )[0]
@@ -298,6 +325,24 @@ def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) ->
     if approval_locks(store, year, school_code):
         # The bureau approved this school-year: nothing replaces it until it is reopened.
         return outcome("locked", current[0][1] if current else None, None)
+    latest = latest_year(store)
+    if current and latest is not None and year is not None and year < latest:
+        if not replace_earlier_years:
+            # Last year's file sent again this year would silently become a new version of
+            # last year's return: replacing an earlier year's data must be asked for.
+            where = submission.values["year"].source.rpartition("!")
+            refusal = make_finding(
+                "submission-replaces-earlier-year",
+                result.file,
+                sheet=where[0],
+                cell=where[2],
+                indicator="year",
+                found=school_code,
+                expected=year,
+                version=current[0][1],
+                latest=latest,
+            )
+            return _reject(store, result, outcome, "rejected", (refusal,))
     version = (found[3] or 0) + 1
     if current:
         store.con.execute(
@@ -305,38 +350,97 @@ def _ingest_one(store: Store, result: ValidationResult, allow_warnings: bool) ->
         )
     submission_id = _insert_submission(store, result, "accepted", version)
     _insert_values(store, submission_id, submission)
-    _append(store, "findings", _findings_frame(submission_id, result))
+    _append(store, "findings", _findings_frame(submission_id, result.findings))
     _upsert_school(store, submission)
     return outcome("superseded-previous" if current else "accepted", version, submission_id)
 
 
+def _reject(
+    store: Store,
+    result: ValidationResult,
+    outcome,
+    kind: str,
+    found: tuple[Finding, ...] = (),
+) -> IngestOutcome:
+    """Record a rejected file with its findings, once: the same bytes rejected again are not."""
+    key, value = ("sha256", result.sha256) if result.sha256 else ("file_path", str(result.file))
+    before = store.scalar(
+        f"SELECT max(submission_id) FROM submissions WHERE status = 'rejected' AND {key} = ? "
+        "AND errors = ? AND warnings = ?",
+        [value, result.errors + len(found), result.warnings],
+    )
+    if before is not None:
+        return outcome(kind, None, before, already_recorded=True, findings=found)
+    submission_id = _insert_submission(
+        store, result, "rejected", None, errors=result.errors + len(found)
+    )
+    _append(store, "findings", _findings_frame(submission_id, result.findings + found))
+    return outcome(kind, None, submission_id, findings=found)
+
+
 def ingest_iter(
-    store: Store, results: Iterable[ValidationResult], *, allow_warnings: bool = False
+    store: Store,
+    results: Iterable[ValidationResult],
+    *,
+    allow_warnings: bool = False,
+    replace_earlier_years: bool = False,
 ) -> Iterator[IngestOutcome]:
-    """Store each result in its own transaction and yield what happened, as it happens."""
+    """Store each result in its own transaction and yield what happened, as it happens.
+
+    A fault while storing one file rolls that file back and is reported as "failed"; the batch
+    goes on. Only the database itself failing (busy, unwritable, full) stops it.
+    """
     if store.read_only:
         raise StoreError(f"数据库以只读方式打开 / database opened read-only: {store.path}")
     for result in results:
         store.con.execute("BEGIN TRANSACTION")
         try:
-            outcome = _ingest_one(store, result, allow_warnings)
+            outcome = _ingest_one(store, result, allow_warnings, replace_earlier_years)
             store.con.execute("COMMIT")
         except Exception as exc:
             store.con.execute("ROLLBACK")
-            if isinstance(exc, StoreError):
-                raise
-            detail = first_line(exc)
-            raise StoreError(
-                f"入库失败，已回滚 / ingest failed and was rolled back: {result.file}: {detail}"
-            ) from exc
+            if isinstance(exc, StoreError | duckdb.IOException | duckdb.FatalException):
+                if isinstance(exc, StoreError):
+                    raise
+                raise StoreError(
+                    f"入库失败，已回滚 / ingest failed and was rolled back: {result.file}: "
+                    f"{first_line(exc)}"
+                ) from exc
+            outcome = IngestOutcome(
+                result.file,
+                None,
+                None,
+                "failed",
+                None,
+                result.errors,
+                result.warnings,
+                detail=f"{type(exc).__name__}: {first_line(exc)}",
+            )
         yield outcome
 
 
 def ingest(
-    store: Store, results: Iterable[ValidationResult], *, allow_warnings: bool = False
+    store: Store,
+    results: Iterable[ValidationResult],
+    *,
+    allow_warnings: bool = False,
+    replace_earlier_years: bool = False,
 ) -> IngestReport:
-    """Store validation results; valid ones (without warnings unless allowed) are accepted."""
-    return IngestReport(tuple(ingest_iter(store, results, allow_warnings=allow_warnings)))
+    """Store validation results; valid ones (without warnings unless allowed) are accepted.
+
+    A file that would replace an accepted return of a year before the latest year in the
+    database is refused unless replace_earlier_years is set.
+    """
+    return IngestReport(
+        tuple(
+            ingest_iter(
+                store,
+                results,
+                allow_warnings=allow_warnings,
+                replace_earlier_years=replace_earlier_years,
+            )
+        )
+    )
 
 
 def ingest_paths(
@@ -344,6 +448,7 @@ def ingest_paths(
     paths: Iterable[str | Path],
     spec: Spec | None = None,
     allow_warnings: bool = False,
+    replace_earlier_years: bool = False,
 ) -> IngestReport:
     """Validate workbooks (directories are expanded) and store them in the database at db_path.
 
@@ -355,4 +460,9 @@ def ingest_paths(
 
     with open_store(db_path, spec) as store:
         results = validate_paths(list(paths), store.spec)
-        return ingest(store, results, allow_warnings=allow_warnings)
+        return ingest(
+            store,
+            results,
+            allow_warnings=allow_warnings,
+            replace_earlier_years=replace_earlier_years,
+        )

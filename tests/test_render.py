@@ -370,3 +370,61 @@ def test_a_later_check_of_one_set_keeps_the_other_sets_results(tmp_path):
         "yueyang-2024",
         "sanming-2024",
     }
+
+
+def test_a_report_waits_for_an_ingest_then_says_the_database_is_busy(tmp_path):
+    """DuckDB's own lock message never reaches the user: the report waits, then one line."""
+    import subprocess
+    import sys
+    import time
+
+    from qualityreport.store import open_store
+
+    db = tmp_path / "held.duckdb"
+    open_store(db).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from qualityreport.store import open_store; "
+            "s = open_store(sys.argv[1]); print('held', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            cli, ["report", "school", SCHOOL, "--year", "2024", "--db", str(db), "-o", "x.pdf"]
+        )
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert result.exit_code == 3, result.output
+    assert result.output.count("\n") == 1 and "database busy" in result.output
+    assert "lock" not in result.output.lower() and waited >= 4
+
+
+def test_a_report_prints_at_most_the_spec_bound_of_each_section(tmp_path, make_workbook, spec):
+    """A database holding 325,000 characters a section (older than the bound, or written by
+    hand) still renders in seconds: each section is cut at its max_length."""
+    import time
+
+    from qualityreport.store import ingest_paths, open_store
+
+    db = tmp_path / "long.duckdb"
+    assert ingest_paths(db, [make_workbook()], spec).outcomes[0].outcome == "accepted"
+    with open_store(db) as store:
+        store.con.execute(
+            "UPDATE narratives SET text = repeat('本校推进职业教育质量提升。', 25000)"
+        )
+    started = time.perf_counter()
+    out = tmp_path / "long.pdf"
+    render_school_report(db, "4205000001", 2024, out)
+    assert time.perf_counter() - started < 60
+    reader = PdfReader(out)
+    assert len(reader.pages) < 120
+    assert "……" in "".join(page.extract_text() for page in reader.pages[-40:])

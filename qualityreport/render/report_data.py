@@ -10,7 +10,7 @@ from typing import Any
 
 from ..check.results import TargetResult
 from ..errors import RenderError
-from ..spec import Spec, load_spec, spec_from_texts
+from ..spec import NARRATIVE_MAX_DEFAULT, Spec, load_spec, spec_from_texts
 
 SCHOOL_COLUMNS = (
     "school_code",
@@ -168,15 +168,13 @@ class _Store:
     """A read-only connection to the store file with small helpers."""
 
     def __init__(self, db_path: str | Path):
-        import duckdb
+        from ..store.schema import connect
 
         path = self.path = Path(db_path)
         if not path.is_file():
             raise RenderError(f"数据库文件不存在 / database not found: {path}")
-        try:
-            self.con = duckdb.connect(str(path), read_only=True)
-        except duckdb.Error as exc:
-            raise RenderError(f"无法打开数据库 / cannot open {path}: {exc}") from None
+        # an ingest holding the file is waited for, then reported as "database busy"
+        self.con = connect(path, read_only=True)
         names = self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         self.relations = {n for (n,) in names}
         missing = {"school_year", "city_year"} - self.relations
@@ -355,13 +353,19 @@ def _school_data(store: _Store, spec: Spec, row: dict[str, Any], year: int) -> S
         )
     )
     narratives = {}
+    # A report prints at most what the spec allows a section (older databases may hold more).
+    longest = {n.id: n.max_length for n in spec.narratives}
     if store.has("narrative"):
         for n in store.rows(
             "SELECT section_id, text FROM narrative WHERE school_code = ? AND year = ?",
             (code, year),
         ):
-            if n["text"] and str(n["text"]).strip():
-                narratives[str(n["section_id"])] = str(n["text"]).strip()
+            text = str(n["text"] or "").strip()
+            if text:
+                limit = longest.get(str(n["section_id"]), NARRATIVE_MAX_DEFAULT)
+                narratives[str(n["section_id"])] = (
+                    text if len(text) <= limit else text[:limit] + "……"
+                )
     targets = _targets(
         store,
         year,

@@ -298,7 +298,9 @@ def _create_empty(path: Path) -> None:
         private.with_name(private.name + ".wal").unlink(missing_ok=True)
 
 
-def _connect(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, read_only: bool, wait_seconds: float = 5.0) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, waiting up to wait_seconds while another process holds the file;
+    then StoreError "database busy" (never DuckDB's own lock message)."""
     if not read_only and not path.exists():
         _create_empty(path)
     deadline = time.monotonic() + wait_seconds
@@ -512,7 +514,7 @@ def open_store(
         wait_while_served(path, wait_seconds)
     if read_only and not path.exists():
         raise StoreError(f"数据库不存在，请先入库 / no database yet, run ingest first: {path}")
-    con = _connect(path, read_only, wait_seconds)
+    con = connect(path, read_only, wait_seconds)
     try:
         if read_only:
             used = _open_for_reading(con, path, spec)

@@ -152,11 +152,16 @@ def test_a_reader_panic_is_a_finding_and_the_reader_goes_on():
 
 
 def test_time_limit(tmp_path, corpus):
-    big = corpus.many_rows_workbook(tmp_path / "big.xlsx", 60_000)
+    big = corpus.many_rows_workbook(tmp_path / "big.xlsx", 95_000)  # ~0.6 s to read
     with pytest.raises(UnreadableFile) as stopped:
         read_workbook(big, Limits(max_seconds=0.05))
     assert stopped.value.code == "file-time-limit"
     assert read_workbook(EXAMPLE).sheets  # a fresh reader took its place
+    # files queued behind a reader that is stopped are read by another, in order
+    files = [big, EXAMPLE, EXAMPLE, big, EXAMPLE, EXAMPLE, EXAMPLE]
+    outcomes = list(read_workbooks(files, Limits(max_seconds=0.2)))
+    codes = [o.code if isinstance(o, UnreadableFile) else "read" for o in outcomes]
+    assert codes == ["file-time-limit", "read", "read", "file-time-limit", "read", "read", "read"]
 
 
 def test_memory_limit_can_be_tightened(tmp_path, corpus):

@@ -74,18 +74,26 @@ class _Reader:
         except (BrokenPipeError, OSError):
             raise _Stopped from None
 
-    def take(self) -> dict[str, Any] | None:
-        """After select found output waiting: read it once; the reply if it is now complete."""
+    def receive(self) -> None:
+        """After select found output waiting: read what is there (EOF: the process ended)."""
         chunk = os.read(self.fd, 1 << 20)
         if not chunk:
             raise _Stopped
         self.buffer += chunk
-        while (message := self._message()) is not None:
-            if "ready" in message:  # the hello after start-up, before the first reply
+
+    def reply_ready(self) -> None:
+        """Take the hello a new process sends once started, before its first reply."""
+        if not self.ready and len(self.buffer) >= _HEADER.size:
+            (length,) = _HEADER.unpack_from(self.buffer)
+            if len(self.buffer) >= _HEADER.size + length:
+                message = self._message()
+                assert message is not None and "ready" in message
                 self.ready, self.baseline = True, message["address_space"]
-                continue
-            return message
-        return None
+
+    def reply(self) -> dict[str, Any] | None:
+        """The next complete reply received, if there is one."""
+        self.reply_ready()
+        return self._message() if self.ready else None
 
     def _message(self) -> dict[str, Any] | None:
         if len(self.buffer) < _HEADER.size:
@@ -139,6 +147,11 @@ def _died(reader: _Reader, limits: Limits) -> UnreadableFile:
     return UnreadableFile("file-reader-failed")
 
 
+_Waiting = deque[tuple[int, str]]
+_Queues = dict[_Reader, deque[tuple[int, str]]]
+_Done = dict[int, dict[str, Any] | UnreadableFile]
+
+
 class ReaderPool:
     """Up to `size` reader processes, kept between calls; safe to share between threads."""
 
@@ -175,65 +188,136 @@ class ReaderPool:
             reader.stop()
 
     def read(
-        self, paths: Iterable[str | Path], limits: Limits
+        self, paths: Iterable[str | Path], limits: Limits, depth: int = 3
     ) -> Iterator[dict[str, Any] | UnreadableFile]:
-        """Each file's reply (plain data) or why it is unreadable, in order, reading ahead."""
-        waiting = deque(enumerate(os.path.abspath(p) for p in paths))
+        """Each file's reply (plain data) or why it is unreadable, in order, reading ahead.
+
+        Each reader process is handed up to `depth` files at a time, so that it goes on reading
+        while the caller works on what it has; a file's time limit starts when its reader gets to
+        it. A reader that dies or is killed takes only its current file with it: the files queued
+        behind it go to another."""
+        waiting: _Waiting = deque(enumerate(os.path.abspath(p) for p in paths))
         total = len(waiting)
-        done: dict[int, dict[str, Any] | UnreadableFile] = {}
-        running: dict[_Reader, tuple[int, float]] = {}
+        done: _Done = {}
+        queues: _Queues = {}
+        deadlines: dict[_Reader, float] = {}
         following = 0
         try:
             while following < total:
-                while waiting and len(running) < self.size:
-                    index, path = waiting.popleft()
-                    reader = self._take()
-                    try:
-                        reader.send(path, limits)
-                    except _Stopped:
-                        done[index] = _died(reader, limits)
-                        continue
-                    running[reader] = (index, time.monotonic() + limits.max_seconds)
+                self._hand_out(waiting, queues, deadlines, done, limits, depth)
                 if following in done:
                     yield done.pop(following)
                     following += 1
                     continue
-                self._collect(running, done, limits)
+                self._collect(waiting, queues, deadlines, done, limits)
         finally:
-            for reader in running:  # abandoned midway: their files are not wanted any more
+            for reader in queues:  # abandoned midway: their files are not wanted any more
                 reader.stop(kill=True)
+
+    def _hand_out(
+        self,
+        waiting: _Waiting,
+        queues: _Queues,
+        deadlines: dict[_Reader, float],
+        done: _Done,
+        limits: Limits,
+        depth: int,
+    ) -> None:
+        while waiting:
+            open_queue = next((r for r, q in queues.items() if len(q) < depth), None)
+            if open_queue is None and len(queues) < self.size:
+                open_queue = self._take()
+                queues[open_queue] = deque()
+            if open_queue is None:
+                return
+            index, path = waiting.popleft()
+            try:
+                open_queue.send(path, limits)
+            except _Stopped:
+                waiting.appendleft((index, path))
+                self._lost(open_queue, waiting, queues, deadlines, done, limits)
+                continue
+            if not queues[open_queue]:
+                deadlines[open_queue] = time.monotonic() + limits.max_seconds
+            queues[open_queue].append((index, path))
+
+    def _lost(
+        self,
+        reader: _Reader,
+        waiting: _Waiting,
+        queues: _Queues,
+        deadlines: dict[_Reader, float],
+        done: _Done,
+        limits: Limits,
+        failure: UnreadableFile | None = None,
+    ) -> None:
+        """A reader ended: its current file gets the failure, the files behind it wait again."""
+        queue = queues.pop(reader, deque())
+        deadlines.pop(reader, None)
+        if failure is None:
+            failure = _died(reader, limits)
+        else:
+            reader.stop(kill=True)
+        if queue:
+            index, _ = queue.popleft()
+            done[index] = failure
+        waiting.extendleft(reversed(queue))
 
     def _collect(
         self,
-        running: dict[_Reader, tuple[int, float]],
-        done: dict[int, dict[str, Any] | UnreadableFile],
+        waiting: _Waiting,
+        queues: _Queues,
+        deadlines: dict[_Reader, float],
+        done: _Done,
         limits: Limits,
     ) -> None:
-        """Wait for the next reply or deadline among the running readers."""
+        """Take the replies that have come, waiting for one (or a deadline) if none has."""
+        if not self._replies(waiting, queues, deadlines, done, limits) and deadlines:
+            wait = max(0.0, min(deadlines.values()) - time.monotonic())
+            readable, _, _ = select.select([r.fd for r in queues], [], [], wait)
+            for reader in [r for r in queues if r.fd in readable]:
+                starting = not reader.ready
+                try:
+                    reader.receive()
+                except _Stopped:
+                    self._lost(reader, waiting, queues, deadlines, done, limits)
+                    continue
+                reader.reply_ready()
+                if starting and reader.ready:  # a file's time starts when its reader can read
+                    deadlines[reader] = time.monotonic() + limits.max_seconds
+            self._replies(waiting, queues, deadlines, done, limits)
         now = time.monotonic()
-        wait = max(0.0, min(deadline for _, deadline in running.values()) - now)
-        readable, _, _ = select.select([r.fd for r in running], [], [], wait)
-        for reader in list(running):
-            index, deadline = running[reader]
-            try:
-                message = reader.take() if reader.fd in readable else None
-            except _Stopped:
-                del running[reader]
-                done[index] = _died(reader, limits)
-                continue
-            if message is None:
-                if time.monotonic() >= deadline:
-                    del running[reader]
-                    reader.stop(kill=True)
-                    done[index] = UnreadableFile("file-time-limit", expected=limits.max_seconds)
-                continue
-            del running[reader]
-            done[index] = _outcome(message)
-            grown = message.get("address_space", 0) - reader.baseline
-            if message.get("retire") or grown > limits.max_reader_bytes // 2:
-                reader.stop()
-            else:
+        for reader in [r for r, deadline in deadlines.items() if now >= deadline]:
+            stopped = UnreadableFile("file-time-limit", expected=limits.max_seconds)
+            self._lost(reader, waiting, queues, deadlines, done, limits, stopped)
+
+    def _replies(
+        self,
+        waiting: _Waiting,
+        queues: _Queues,
+        deadlines: dict[_Reader, float],
+        done: _Done,
+        limits: Limits,
+    ) -> bool:
+        """Every complete reply already received; False when there was none."""
+        found = False
+        for reader in list(queues):
+            while queues.get(reader) and (message := reader.reply()) is not None:
+                found = True
+                index, _ = queues[reader].popleft()
+                done[index] = _outcome(message)
+                deadlines[reader] = time.monotonic() + limits.max_seconds
+                grown = message.get("address_space", 0) - reader.baseline
+                if message.get("retire") or grown > limits.max_reader_bytes // 2:
+                    # not reused: the files queued behind go back to wait
+                    queue = queues.pop(reader)
+                    deadlines.pop(reader, None)
+                    waiting.extendleft(reversed(queue))
+                    reader.stop(kill=bool(queue))
+            if reader in queues and not queues[reader]:
+                del queues[reader], deadlines[reader]
                 self._give_back(reader)
+        return found
 
 
 def _outcome(message: dict[str, Any]) -> dict[str, Any] | UnreadableFile:

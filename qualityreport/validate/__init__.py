@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import re
 import time
@@ -461,12 +462,18 @@ def validate_batch(
     paths: Iterable[str | Path], spec: Spec | None = None, *, limits: Limits | None = None
 ) -> list[ValidationResult]:
     """Validate several workbooks with one pandera pass over all of them; results in order."""
-    spec = spec or load_spec()
-    paths = list(paths)
+    files = list(paths)
+    reads = zip(files, read_workbooks(files, limits), strict=True)
+    return _validate_read(spec or load_spec(), reads)
+
+
+def _validate_read(
+    spec: Spec, reads: Iterable[tuple[str | Path, Workbook | UnreadableFile]]
+) -> list[ValidationResult]:
     checks: list[_WorkbookCheck | ValidationResult] = []
     started = time.perf_counter()
     # Files are read in reader processes ahead of this loop, so reading overlaps checking.
-    for path, read in zip(paths, read_workbooks(paths, limits), strict=True):
+    for path, read in reads:
         checks.append(_guarded(path, _WorkbookCheck, path, spec, read, _since(started)))
         started = time.perf_counter()
     readable = [c for c in checks if isinstance(c, _WorkbookCheck) and c.book is not None]
@@ -558,7 +565,7 @@ def find_files(paths: Iterable[str | Path]) -> FoundFiles:
 
 
 def _files_below(directory: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for root, folders, files in os.walk(directory):
         folders[:] = [f for f in folders if not f.startswith(".")]
         found.extend(Path(root) / name for name in files)
@@ -573,8 +580,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def _batched(
     paths: list[Path], spec: Spec, limits: Limits | None, batch_size: int
 ) -> Iterator[ValidationResult]:
-    for start in range(0, len(paths), batch_size):
-        yield from validate_batch(paths[start : start + batch_size], spec, limits=limits)
+    # one stream of reads for the whole run: the readers go on while a batch is checked
+    reads = zip(paths, read_workbooks(paths, limits), strict=True)
+    while chunk := list(itertools.islice(reads, batch_size)):
+        yield from _validate_read(spec, chunk)
 
 
 def validate_paths(

@@ -424,7 +424,9 @@ def test_a_report_prints_at_most_the_spec_bound_of_each_section(tmp_path, make_w
     started = time.perf_counter()
     out = tmp_path / "long.pdf"
     render_school_report(db, "4205000001", 2024, out)
-    assert time.perf_counter() - started < 60
+    seconds = time.perf_counter() - started
+    assert seconds < 60
     reader = PdfReader(out)
     assert len(reader.pages) < 120
     assert "……" in "".join(page.extract_text() for page in reader.pages[-40:])
+    print(f"325,000 characters a section: {len(reader.pages)} pages in {seconds:.1f} s")

@@ -182,10 +182,12 @@ class ReaderPool:
             self._give_back(_Reader())
 
     def close(self) -> None:
+        """End the idle readers; at exit they are killed (nothing is lost: they are idle) and
+        reaped, so the program does not wait for them to wind down."""
         with self.lock:
             readers, self.idle = self.idle, []
         for reader in readers:
-            reader.stop()
+            reader.stop(kill=True)
 
     def read(
         self, paths: Iterable[str | Path], limits: Limits, depth: int = 3

@@ -223,3 +223,27 @@ def test_the_21_gb_file_is_stopped_within_the_reader_limit():
     peak = int(kilobytes) / 1024
     assert peak < Limits().max_reader_bytes / 1024**2 + 200, f"{peak:.0f} MB"
     print(f"issue-382 file: peak {peak:.0f} MB")
+
+
+def test_threads_share_the_reader_processes(spec):
+    """Uploads validated in many threads at once still start at most `size` reader processes."""
+    import threading
+
+    from qualityreport.read.isolated import POOL
+
+    results, started = [], []
+
+    def count_processes():
+        started.append(POOL.live)
+
+    def work():
+        results.append(validate_workbook(EXAMPLE, spec).valid)
+        count_processes()
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == [True] * 12
+    assert max(started) <= POOL.size

@@ -153,41 +153,76 @@ _Done = dict[int, dict[str, Any] | UnreadableFile]
 
 
 class ReaderPool:
-    """Up to `size` reader processes, kept between calls; safe to share between threads."""
+    """At most `size` reader processes, kept between calls and shared by every thread (the web
+    round validates uploads in threads: fifty uploads at once still start `size` processes)."""
 
     def __init__(self, size: int):
         self.size = max(1, size)
         self.idle: list[_Reader] = []
-        self.lock = threading.Lock()
+        self.live = 0  # processes started and not yet ended, idle or reading
+        self.changed = threading.Condition()
         atexit.register(self.close)
 
-    def _take(self) -> _Reader:
-        with self.lock:
+    def _take(self, wait: bool) -> _Reader | None:
+        """An idle reader, or a new one while fewer than `size` live; else wait for one (or,
+        with wait=False, None: a caller that holds a reader already never waits for another)."""
+        with self.changed:
+            while not self.idle and self.live >= self.size:
+                if not wait:
+                    return None
+                self.changed.wait()
             if self.idle:
                 return self.idle.pop()
-        return _Reader()
+            self.live += 1
+        try:
+            return _Reader()
+        except BaseException:  # ReaderError: the count must not keep a process that never was
+            self._ended()
+            raise
+
+    def _ended(self) -> None:
+        with self.changed:
+            self.live -= 1
+            self.changed.notify_all()
 
     def _give_back(self, reader: _Reader) -> None:
-        with self.lock:
-            if len(self.idle) < self.size:
-                self.idle.append(reader)
-                return
-        reader.stop()
+        with self.changed:
+            self.idle.append(reader)
+            self.changed.notify_all()
+
+    def _stop(self, reader: _Reader, kill: bool = False) -> None:
+        try:
+            reader.stop(kill=kill)
+        finally:
+            self._ended()
+
+    def _died(self, reader: _Reader, limits: Limits) -> UnreadableFile:
+        try:
+            return _died(reader, limits)
+        finally:
+            self._ended()
 
     def start(self, count: int = 1) -> None:
         """Start reader processes ahead of need, so their start-up overlaps other work."""
-        with self.lock:
-            missing = min(count, self.size) - len(self.idle)
-        for _ in range(missing):
-            self._give_back(_Reader())
+        for _ in range(min(count, self.size)):
+            with self.changed:
+                if len(self.idle) >= count or self.live >= self.size:
+                    return
+                self.live += 1
+            try:
+                reader = _Reader()
+            except BaseException:
+                self._ended()
+                raise
+            self._give_back(reader)
 
     def close(self) -> None:
         """End the idle readers; at exit they are killed (nothing is lost: they are idle) and
         reaped, so the program does not wait for them to wind down."""
-        with self.lock:
+        with self.changed:
             readers, self.idle = self.idle, []
         for reader in readers:
-            reader.stop(kill=True)
+            self._stop(reader, kill=True)
 
     def read(
         self, paths: Iterable[str | Path], limits: Limits, depth: int = 3
@@ -214,7 +249,7 @@ class ReaderPool:
                 self._collect(waiting, queues, deadlines, done, limits)
         finally:
             for reader in queues:  # abandoned midway: their files are not wanted any more
-                reader.stop(kill=True)
+                self._stop(reader, kill=True)
 
     def _hand_out(
         self,
@@ -228,8 +263,9 @@ class ReaderPool:
         while waiting:
             open_queue = next((r for r, q in queues.items() if len(q) < depth), None)
             if open_queue is None and len(queues) < self.size:
-                open_queue = self._take()
-                queues[open_queue] = deque()
+                open_queue = self._take(wait=not queues)
+                if open_queue is not None:
+                    queues[open_queue] = deque()
             if open_queue is None:
                 return
             index, path = waiting.popleft()
@@ -257,9 +293,9 @@ class ReaderPool:
         queue = queues.pop(reader, deque())
         deadlines.pop(reader, None)
         if failure is None:
-            failure = _died(reader, limits)
+            failure = self._died(reader, limits)
         else:
-            reader.stop(kill=True)
+            self._stop(reader, kill=True)
         if queue:
             index, _ = queue.popleft()
             done[index] = failure
@@ -315,7 +351,7 @@ class ReaderPool:
                     queue = queues.pop(reader)
                     deadlines.pop(reader, None)
                     waiting.extendleft(reversed(queue))
-                    reader.stop(kill=bool(queue))
+                    self._stop(reader, kill=bool(queue))
             if reader in queues and not queues[reader]:
                 del queues[reader], deadlines[reader]
                 self._give_back(reader)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
-from .spec import YamlReader, read_yaml_file
+from .spec import SNAKE_CASE_ID, Spec, YamlReader, read_yaml_file
 
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
@@ -28,6 +28,32 @@ class CitySchool:
 
 
 @dataclass(frozen=True)
+class CityEmploymentRate:
+    """The city's own 就业率, as its published reports count it: which graduate destinations
+    (spec `graduate_destinations`) it adds up, over all graduates. Printed beside the primary
+    毕业去向落实率（含升学）, never instead of it; targets use the primary figure."""
+
+    name: str  # the city's label, e.g. 就业率（含升学）
+    counts: tuple[str, ...]  # destination indicator ids
+    definition: str = ""  # the city's own words, where it publishes them
+
+    def checked(self, spec: Spec, path: Path | None) -> CityEmploymentRate:
+        """This definition, after checking each counted id is a destination of the spec."""
+        where = path or Path("city configuration")
+        if spec.destinations is None:
+            raise SpecError(where, "employment_rate", "the spec declares no graduate_destinations")
+        for i, item in enumerate(self.counts):
+            if item not in spec.destinations.destinations:
+                known = ", ".join(spec.destinations.destinations)
+                raise SpecError(
+                    where,
+                    f"employment_rate.counts[{i}]",
+                    f"'{item}' is not a graduate destination of the spec ({known})",
+                )
+        return self
+
+
+@dataclass(frozen=True)
 class CityConfig:
     """What a bureau declares about its city; reports and checks read it, never guess it."""
 
@@ -40,6 +66,7 @@ class CityConfig:
     target_sets: tuple[str, ...] = ()  # the city's own sets (ids or paths)
     parameters: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    employment_rate: CityEmploymentRate | None = None  # the city's own 就业率, if it has one
 
     def school(self, name_or_code: str) -> CitySchool | None:
         """The school a code, full name or alias refers to."""
@@ -63,6 +90,25 @@ def _school(r: YamlReader) -> CitySchool:
         name=r.get("name", str).strip(),
         county=r.get("county", str, default="").strip(),
         aliases=tuple(a.strip() for a in aliases),
+    )
+
+
+def _employment_rate(root: YamlReader) -> CityEmploymentRate | None:
+    r = root.child("employment_rate")
+    if r is None:
+        return None
+    counts = r.get("counts", list)
+    if not counts or not all(isinstance(c, str) and SNAKE_CASE_ID.match(c) for c in counts):
+        r.fail("must be a list of graduate destination ids", r.at("counts"))
+    if len(set(counts)) != len(counts):
+        r.fail("names a destination twice", r.at("counts"))
+    name = r.get("name", str).strip()
+    if not name:
+        r.fail("must not be empty", r.at("name"))
+    return CityEmploymentRate(
+        name=name,
+        counts=tuple(counts),
+        definition=r.get("definition", str, default="").strip(),
     )
 
 
@@ -100,4 +146,5 @@ def load_city_config(path: str | Path) -> CityConfig:
         target_sets=tuple(sets),
         parameters=dict(parameters),
         path=path,
+        employment_rate=_employment_rate(root),
     )

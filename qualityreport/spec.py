@@ -104,7 +104,10 @@ class Narrative:
 
 @dataclass(frozen=True)
 class Derived:
-    """A ratio of sums of submitted indicators, computed in the database views."""
+    """A ratio of sums of submitted indicators, computed in the database views.
+
+    Each side adds its terms and subtracts its `_less` terms: (a + b - c) / (d - e).
+    """
 
     id: str
     name: str
@@ -113,6 +116,27 @@ class Derived:
     denominator: tuple[str, ...]
     unit: str
     definition: str = ""
+    numerator_less: tuple[str, ...] = ()
+    denominator_less: tuple[str, ...] = ()
+    # The primary figure this one counts in another 口径 (printed beside it; targets use the primary).
+    variant_of: str | None = None
+    denominator_name: str = ""  # what a sentence says the figure is a share of: 专业课教师
+    caliber: str = ""  # the 口径 in a few words, printed beside the figure: 不含顶岗实习学生
+    aliases: tuple[str, ...] = ()  # words a school's narrative uses for the figure
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every submitted indicator the figure is computed from."""
+        return self.numerator + self.numerator_less + self.denominator + self.denominator_less
+
+
+@dataclass(frozen=True)
+class Destinations:
+    """毕业去向: the indicators that count the year's graduates by destination (each graduate in
+    one), and the indicator of all graduates they are shares of."""
+
+    graduates: str
+    destinations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -153,6 +177,7 @@ class Spec:
     directory: Path = field(compare=False)
     computed: tuple[Computed, ...] = ()
     population: str = "中职学校"  # the kind of school the workbook is for
+    destinations: Destinations | None = None  # None in a spec recorded before they were declared
     # The files the spec was read from, (name, text) in SPEC_FILES order: what a database records.
     texts: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
@@ -167,6 +192,14 @@ class Spec:
     @cached_property
     def indicator_by_id(self) -> dict[str, Field]:
         return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def derived_by_id(self) -> dict[str, Derived]:
+        return {d.id: d for d in self.derived}
+
+    def variants(self, derived_id: str) -> tuple[Derived, ...]:
+        """The second figures counting a primary figure in other 口径, in spec order."""
+        return tuple(d for d in self.derived if d.variant_of == derived_id)
 
     @cached_property
     def sheet_by_id(self) -> dict[str, Sheet]:
@@ -313,6 +346,22 @@ def _field(r: YamlReader, *, with_sheet: bool) -> Field:
     )
 
 
+def _destinations(root: YamlReader, indicators: dict[str, Field]) -> Destinations | None:
+    r = root.child("graduate_destinations")
+    if r is None:
+        return None
+    ids = r.get("destinations", list)
+    for i, item in enumerate([r.get("graduates", str), *ids]):
+        key = r.at("graduates") if i == 0 else f"{r.at('destinations')}[{i - 1}]"
+        if not isinstance(item, str) or item not in indicators:
+            r.fail(f"unknown indicator '{item}'", key)
+        if not indicators[item].is_numeric:
+            r.fail(f"'{item}' is not a number", key)
+    if len(set(ids)) != len(ids):
+        r.fail("names an indicator twice", r.at("destinations"))
+    return Destinations(r.get("graduates", str), tuple(ids))
+
+
 def _narrative(r: YamlReader) -> Narrative:
     max_length = r.get("max_length", int, default=NARRATIVE_MAX_DEFAULT)
     if not 1 <= max_length <= CELL_TEXT_MAX:
@@ -330,11 +379,53 @@ def _narrative(r: YamlReader) -> Narrative:
 
 
 def _terms(r: YamlReader, name: str) -> tuple[str, ...]:
-    text = r.get(name, str)
-    terms = tuple(t.strip() for t in text.split("+"))
-    if not all(SNAKE_CASE_ID.match(t) for t in terms):
+    """A sum of indicator ids (a + b)."""
+    added, less = _signed_terms(r, name)
+    if less:
         r.fail("must be an indicator id or a sum of them (a + b)", r.at(name))
-    return terms
+    return added
+
+
+_SIGNED_TERM = re.compile(r"\s*([+-])?\s*([^\s+-]+)\s*")
+
+
+def _signed_terms(r: YamlReader, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids a side adds and the ids it subtracts: "a + b - c" → (a, b), (c,)."""
+    text = r.get(name, str)
+    added: list[str] = []
+    less: list[str] = []
+    position = 0
+    while position < len(text):
+        match = _SIGNED_TERM.match(text, position)
+        sign_missing = match is not None and match.group(1) is None and position > 0
+        if match is None or sign_missing or not SNAKE_CASE_ID.match(match.group(2)):
+            r.fail("must be indicator ids joined by + or - (a + b - c)", r.at(name))
+        assert match is not None
+        (less if match.group(1) == "-" else added).append(match.group(2))
+        position = match.end()
+    if not added:
+        r.fail("must start with an indicator id added (a - b, not - b)", r.at(name))
+    return tuple(added), tuple(less)
+
+
+def _derived(r: YamlReader) -> Derived:
+    numerator, numerator_less = _signed_terms(r, "numerator")
+    denominator, denominator_less = _signed_terms(r, "denominator")
+    return Derived(
+        r.ident(),
+        r.get("name", str),
+        r.get("name_en", str),
+        numerator,
+        denominator,
+        r.get("unit", str),
+        r.get("definition", str, default=""),
+        numerator_less=numerator_less,
+        denominator_less=denominator_less,
+        variant_of=r.get("variant_of", str, default=None),
+        denominator_name=r.get("denominator_name", str, default=""),
+        caliber=r.get("caliber", str, default=""),
+        aliases=tuple(str(a) for a in r.get("aliases", list, default=[])),
+    )
 
 
 def _check_references(path: Path, spec_parts: dict, rules_path: Path, rules: tuple[Rule, ...]):
@@ -363,10 +454,25 @@ def _check_references(path: Path, spec_parts: dict, rules_path: Path, rules: tup
     for i, indicator in enumerate(spec_parts["indicators"]):
         if indicator.per is not None and indicator.per not in known:
             raise SpecError(path, f"indicators[{i}].per", f"unknown indicator '{indicator.per}'")
+    by_id: dict[str, Derived] = {}
     for d, derived in enumerate(spec_parts["derived"]):
-        for term in derived.numerator + derived.denominator:
+        for term in derived.terms:
             if term not in known:
                 raise SpecError(path, f"derived[{d}]", f"unknown indicator '{term}'")
+        if derived.id in by_id:
+            raise SpecError(path, f"derived[{d}].id", f"'{derived.id}' is defined twice")
+        by_id[derived.id] = derived
+    for d, derived in enumerate(spec_parts["derived"]):
+        if derived.variant_of is None:
+            continue
+        # A second figure stands beside a primary one, never beside another second figure.
+        primary = by_id.get(derived.variant_of)
+        if primary is None or primary.variant_of is not None:
+            raise SpecError(
+                path,
+                f"derived[{d}].variant_of",
+                f"'{derived.variant_of}' is not a primary derived indicator",
+            )
     for r, rule in enumerate(rules):
         for term in rule.left + rule.right:
             if term not in known:
@@ -415,18 +521,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
             for t in root.items("tables")
         ),
         "narratives": tuple(_narrative(n) for n in root.items("narratives")),
-        "derived": tuple(
-            Derived(
-                d.ident(),
-                d.get("name", str),
-                d.get("name_en", str),
-                _terms(d, "numerator"),
-                _terms(d, "denominator"),
-                d.get("unit", str),
-                d.get("definition", str, default=""),
-            )
-            for d in root.items("derived")
-        ),
+        "derived": tuple(_derived(d) for d in root.items("derived")),
         "computed": tuple(
             Computed(
                 c.ident(),
@@ -440,6 +535,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
     }
     if not parts["tables"]:
         root.fail("needs at least one table (the specialties)", "tables")
+    parts["destinations"] = _destinations(root, {i.id: i for i in parts["indicators"]})
     rules_path = directory / "rules.yaml"
     rules_root = read_yaml_text(text["rules.yaml"], rules_path, "qualityreport/rules")
     rules = []

@@ -141,9 +141,21 @@ def _school_values(rng: random.Random, size: float, year_shift: float) -> dict[s
 
 
 def _ratio(values, derived):
-    # Optional indicators the fixture leaves out count as empty.
-    den = sum(values.get(t) or 0 for t in derived.denominator)
-    return None if not den else sum(values.get(t) or 0 for t in derived.numerator) / den
+    # Optional indicators the fixture leaves out count as empty; a 口径 that subtracts one
+    # (不含顶岗实习学生) is then NULL, as in the views.
+    if any(values.get(t) is None for t in derived.numerator_less + derived.denominator_less):
+        return None
+    den = sum(values.get(t) or 0 for t in derived.denominator) - sum(
+        values[t] for t in derived.denominator_less
+    )
+    num = sum(values.get(t) or 0 for t in derived.numerator) - sum(
+        values[t] for t in derived.numerator_less
+    )
+    return None if not den else num / den
+
+
+def _side(added, less):
+    return " + ".join(added) + "".join(f" - {t}" for t in less)
 
 
 def build_fixture_db(
@@ -364,7 +376,8 @@ def build_fixture_db(
         con.executemany(f"INSERT INTO target_results VALUES ({', '.join('?' * 18)})", target_rows)
         sums = ", ".join(f"sum({c}) AS {c}" for c in numeric)
         ratios = ", ".join(
-            f"sum({' + '.join(d.numerator)}) / nullif(sum({' + '.join(d.denominator)}), 0) AS {d.id}"
+            f"sum({_side(d.numerator, d.numerator_less)})"
+            f" / nullif(sum({_side(d.denominator, d.denominator_less)}), 0) AS {d.id}"
             for d in spec.derived
         )
         medians = ", ".join(f"median({d}) AS {d}_median" for d in derived_ids)

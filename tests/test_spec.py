@@ -69,6 +69,27 @@ def _replace(path, old, new):
             "kind",
             "must be one of",
         ),
+        (
+            "indicators.yaml",
+            "numerator: students_enrolled - internship_students",
+            "numerator: students_enrolled internship_students",
+            "derived[4].numerator",
+            "must be indicator ids joined by + or -",
+        ),
+        (
+            "indicators.yaml",
+            "variant_of: dual_qualified_ratio\n    denominator_name: 专任教师",
+            "variant_of: dual_qualified_share_of_all_teachers\n    denominator_name: 专任教师",
+            "derived[1].variant_of",
+            "is not a primary derived indicator",
+        ),
+        (
+            "indicators.yaml",
+            "    - graduates_abroad\n",
+            "    - graduates_abroad\n    - graduates_overseas\n",
+            "graduate_destinations.destinations[4]",
+            "unknown indicator 'graduates_overseas'",
+        ),
     ],
 )
 def test_broken_spec_names_file_and_key(spec_copy, file, old, new, key, problem):

@@ -154,7 +154,7 @@ class TargetRun:
             return (indicator.id,) + ((indicator.per,) if indicator.per else ())
         derived = next((d for d in spec.derived if d.id == target.indicator), None)
         if derived is not None:
-            return derived.numerator + derived.denominator
+            return derived.terms
         return _COMPUTED_USES.get(target.indicator, ())
 
     def without(self, columns: tuple[str, ...], year: int) -> set[str]:

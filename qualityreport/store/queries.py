@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ..city import CityConfig
+from ..city import CityConfig, CityEmploymentRate
 from ..errors import StoreError, first_line
 from .schema import Store
+from .sql import quote
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,47 @@ class StatusReport:
             ],
             "missing": [m.__dict__ for m in self.missing],
         }
+
+
+@dataclass(frozen=True)
+class RateFigures:
+    """A figure of one year the views do not hold (a city's own 就业率): each school's, each
+    county's and the city's, as total over total; None where there are no graduates."""
+
+    schools: dict[str, float | None]
+    counties: dict[str, float | None]
+    city: float | None
+
+
+def city_employment_rate(store: Store, rate: CityEmploymentRate, year: int) -> RateFigures:
+    """The city's own 就业率 for a year: the destinations it counts over all graduates.
+
+    A destination a school left empty counts 0 (it reported none separately); a school that
+    gave no graduates is left out of the county and city figures.
+    """
+    spec = store.spec
+    rate = rate.checked(spec, None)
+    assert spec.destinations is not None  # checked() says so
+    counted = " + ".join(f"coalesce({quote(c)}, 0)" for c in rate.counts)
+    rows = store.rows(
+        f"""SELECT school_code, county, {counted}, {quote(spec.destinations.graduates)}
+            FROM school_year WHERE year = ? ORDER BY school_code""",
+        [year],
+    )
+    totals: dict[str | None, list[float]] = {}
+    schools: dict[str, float | None] = {}
+    for code, county, placed, graduates in rows:
+        schools[code] = placed / graduates if graduates else None
+        if graduates:
+            for key in (county, None):
+                sums = totals.setdefault(key, [0.0, 0.0])
+                sums[0] += placed
+                sums[1] += graduates
+    counties: dict[str, float | None] = {
+        str(key): sums[0] / sums[1] for key, sums in totals.items() if key is not None
+    }
+    city = totals.get(None)
+    return RateFigures(schools, counties, city[0] / city[1] if city else None)
 
 
 def history(store: Store, school: str) -> list[SubmissionRecord]:

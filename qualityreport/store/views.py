@@ -9,7 +9,9 @@ and reports of that year read approved data alone. ``submission_log`` lists ever
 ``school_year`` — one row per school and year, the reported version only:
     school_code, year, submission_id, version, school_name, county, operator_type,
     school_category, discipline_type, then every numeric indicator of the spec (DOUBLE), then
-    every derived indicator (sum of numerator terms / sum of denominator terms), then
+    every derived indicator (numerator terms / denominator terms, each side a sum that may
+    subtract: the 口径 "不含顶岗实习学生" divides by students_enrolled - internship_students,
+    NULL when internship_students is empty), then
     specialty_count (specialties whose status is not 撤销), specialties_adjusted (this year's
     changes only, read against the same school's submission of the year before: a code 新增
     that was not offered the year before, or a specialty whose status became 停招 or 撤销 — one
@@ -61,7 +63,7 @@ from ..spec import Derived, Spec
 from .sql import literal, quote
 
 # Raise when the views compute something differently: databases rebuild them on the next write.
-VIEWS_VERSION = 3
+VIEWS_VERSION = 4
 KEY_INDICATORS = ("school_code", "year")
 NEW_STATUS = "新增"
 STOPPED_STATUSES = ("停招", "撤销")
@@ -89,17 +91,27 @@ def numeric_ids(spec: Spec) -> list[str]:
     return [i.id for i in spec.indicators if i.is_numeric and i.id not in KEY_INDICATORS]
 
 
-def _terms(terms: tuple[str, ...], prefix: str = "") -> str:
-    return " + ".join(f"{prefix}{quote(t)}" for t in terms)
+def _terms(terms: tuple[str, ...], prefix: str = "", less: tuple[str, ...] = ()) -> str:
+    added = " + ".join(f"{prefix}{quote(t)}" for t in terms)
+    return added + "".join(f" - {prefix}{quote(t)}" for t in less)
+
+
+def _sides(d: Derived, prefix: str = "") -> tuple[str, str]:
+    return (
+        _terms(d.numerator, prefix, d.numerator_less),
+        _terms(d.denominator, prefix, d.denominator_less),
+    )
 
 
 def _ratio(d: Derived, prefix: str = "") -> str:
-    return f"({_terms(d.numerator, prefix)}) / NULLIF({_terms(d.denominator, prefix)}, 0)"
+    num, den = _sides(d, prefix)
+    return f"({num}) / NULLIF({den}, 0)"
 
 
 def _summed_ratio(d: Derived) -> str:
     # Only schools that report both sides count, so a missing denominator cannot inflate a rate.
-    num, den = _terms(d.numerator), _terms(d.denominator)
+    # A side with a term left empty (an optional indicator) is NULL: that school is left out.
+    num, den = _sides(d)
     both = f"({num}) IS NOT NULL AND ({den}) IS NOT NULL"
     return f"sum({num}) FILTER (WHERE {both}) / NULLIF(sum({den}) FILTER (WHERE {both}), 0)"
 

@@ -363,11 +363,32 @@ def optional_values(profile: Profile, values: dict, year: int) -> dict[str, obje
     }
 
 
+def destination_values(profile: Profile, values: dict, year: int) -> dict[str, object]:
+    """The optional 毕业去向 besides 直接就业 and 升学, taken from the graduates left over (the
+    rest are 待就业); a stream of their own so every other value stays as it was."""
+    if year < OPTIONAL_FROM:
+        return {}
+    rng = random.Random(f"{profile.code}-destinations-{year}")
+    left = values["graduates"] - values["graduates_employed"] - values["graduates_further_study"]
+    shares = {
+        "graduates_enlisted": rng.uniform(0.08, 0.16),
+        "graduates_abroad": rng.uniform(0.0, 0.02),
+        "graduates_self_employed": rng.uniform(0.04, 0.1),
+        "graduates_flexible_employment": rng.uniform(0.15, 0.3),
+        "graduates_other_destination": rng.uniform(0.05, 0.1),
+    }
+    return {key: int(left * share) for key, share in shares.items()}
+
+
 def school_values(
     profile: Profile, cohorts: list[Cohorts], rows: list[dict], year: int, first_enrolled: int
 ) -> dict[str, object]:
     values = required_values(profile, cohorts, rows, year, first_enrolled)
-    return {**values, **optional_values(profile, values, year)}
+    return {
+        **values,
+        **optional_values(profile, values, year),
+        **destination_values(profile, values, year),
+    }
 
 
 def required_values(
@@ -668,6 +689,19 @@ def write_city_config(out_dir: Path, city: dict[tuple[str, int], SchoolData]):
             for p in sorted(SCHOOLS, key=lambda p: (COUNTIES.index(p.county), p.code))
         ],
         "target_sets": ["national-standards", "yichang"],
+        # The city's own 就业率, as its reports count it: more destinations than the national
+        # 毕业去向落实率（含升学）, which stays the figure targets judge.
+        "employment_rate": {
+            "name": "就业率（含升学）",
+            "counts": [
+                "graduates_employed",
+                "graduates_further_study",
+                "graduates_enlisted",
+                "graduates_self_employed",
+                "graduates_flexible_employment",
+            ],
+            "definition": "直接就业、升学、参军入伍、自主创业和灵活就业的毕业生 ÷ 毕业生数",
+        },
         "parameters": {
             "general_high_school_admissions": {
                 year: int(round(admitted[year] / GENERAL_VOCATIONAL_RATIO[year], -1))
@@ -687,6 +721,8 @@ def write_city_config(out_dir: Path, city: dict[tuple[str, int], SchoolData]):
         "# basic_conditions_min_met, how many of the 9 key indicators 宜昌 task 6's 基本达标 needs;\n"
         "# part_time_share_tolerance, how far from 20% 兼职教师“20%左右” may be. The provincial lines\n"
         "# for 艺术类 and 边远脱贫地区 schools are not set: their key indicators read 缺少参数.\n"
+        "# employment_rate is the city's own 就业率: the graduate destinations it counts (ids of\n"
+        "# the spec's graduate_destinations), printed beside 毕业去向落实率（含升学）.\n"
         "# Written by examples/generate.py.\n"
     )
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

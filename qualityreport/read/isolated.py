@@ -30,6 +30,8 @@ from .model import Limits, UnreadableFile, megabytes
 
 _HEADER = struct.Struct("<Q")
 _LOG_KEPT = 1 << 20  # a child's stderr (panic messages) is cleared past this, between files
+# A file's time limit starts once its reader has started; starting is allowed this long.
+_START_UP_SECONDS = 60.0
 
 
 class ReaderError(QualityReportError):
@@ -276,7 +278,8 @@ class ReaderPool:
                 self._lost(open_queue, waiting, queues, deadlines, done, limits)
                 continue
             if not queues[open_queue]:
-                deadlines[open_queue] = time.monotonic() + limits.max_seconds
+                allowance = 0.0 if open_queue.ready else _START_UP_SECONDS
+                deadlines[open_queue] = time.monotonic() + limits.max_seconds + allowance
             queues[open_queue].append((index, path))
 
     def _lost(

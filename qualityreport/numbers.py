@@ -7,6 +7,7 @@ a change read the same in a PDF table, a generated sentence and `qualityreport c
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 COUNT_UNITS = {"人", "个", "项", "册", "人次"}
 UNITS_EN = {
@@ -44,6 +45,83 @@ def known(value: float | None) -> float | None:
     return float(value)
 
 
+@dataclass(frozen=True)
+class Scale:
+    """How a group of figures of one indicator prints (a table row, a sentence, a chart): one
+    unit and one precision for all of them, so 158万元 never stands next to −146,600元."""
+
+    unit: str
+    digits: int
+    wan: bool = False  # money printed in 万元
+
+    def number(self, value: float) -> float:
+        """The value as printed, in the printed unit: changes are differences of these."""
+        if self.unit == "percent":
+            return round(value * 100, self.digits)
+        if self.wan:
+            return round(value / _WAN, self.digits)
+        return round(value, self.digits)
+
+    def text(self, value: float | None, lang: str = "zh", *, with_unit: bool = True) -> str:
+        value = known(value)
+        if value is None:
+            return "—"
+        return self._text(self.number(value), lang, with_unit=with_unit)
+
+    def _text(self, number: float, lang: str, *, with_unit: bool, sign: str = "") -> str:
+        if self.unit == "percent":
+            return f"{sign}{number:.{self.digits}f}%"
+        if self.unit == "ratio":
+            return f"{sign}{number:.{self.digits}f}" + (":1" if with_unit and not sign else "")
+        if self.wan:
+            if lang == "en":
+                if abs(number) < 100:  # under a million: whole yuan
+                    return sign + f"{number * _WAN:,.0f}" + (" yuan" if with_unit else "")
+                return sign + trim(number / 100, 2) + (" million yuan" if with_unit else "m")
+            return sign + trim(number, self.digits) + ("万元" if with_unit else "")
+        text = f"{number:,.{self.digits}f}"
+        if not with_unit:
+            return sign + text
+        return (
+            sign + text + (self.unit if lang == "zh" else UNITS_EN.get(self.unit, f" {self.unit}"))
+        )
+
+    def change(self, value: float | None, previous: float | None, lang: str = "zh") -> str:
+        """+4.1个百分点, −16人, +14.6万元, 持平: the difference of the two printed values."""
+        value, previous = known(value), known(previous)
+        if value is None or previous is None:
+            return "—"
+        delta = round(self.number(value) - self.number(previous), self.digits)
+        if delta == 0:
+            return "持平" if lang == "zh" else "±0"
+        sign = "+" if delta > 0 else "−"
+        if self.unit == "percent":
+            points = f"{abs(delta):.{self.digits}f}"
+            return f"{sign}{points}{'个百分点' if lang == 'zh' else ' pp'}"
+        return self._text(abs(delta), lang, with_unit=True, sign=sign)
+
+    def difference(self, value: float, previous: float) -> float:
+        """value − previous as printed (percentage points for percents)."""
+        return round(self.number(value) - self.number(previous), self.digits)
+
+
+def scale_for(unit: str, *values: float | None, digits: int | None = None) -> Scale:
+    """The scale a group of figures of one unit shares: money of 1万 or more anywhere in the
+    group puts all of it in 万元; a fraction anywhere (below 1,000) gives all of it a decimal."""
+    present = [v for v in (known(x) for x in values) if v is not None]
+    if unit == "percent":
+        return Scale(unit, 1 if digits is None else digits)
+    if unit == "ratio":
+        return Scale(unit, 1 if digits is None else digits)
+    largest = max((abs(v) for v in present), default=0.0)
+    if unit == "元" and largest >= _WAN:
+        return Scale(unit, (1 if largest >= 100 * _WAN else 2) if digits is None else digits, True)
+    if digits is None:
+        fractional = any(not float(v).is_integer() for v in present)
+        digits = 1 if fractional and largest < 1000 else 0
+    return Scale(unit, digits)
+
+
 def format_value(
     value: float | None,
     unit: str,
@@ -53,36 +131,23 @@ def format_value(
     digits: int | None = None,
     in_wan: bool | None = None,
 ) -> str:
-    """56.3%, 15.2:1, 1,234人, 3,500.0万元; an em dash when there is no value.
+    """56.3%, 15.2:1, 1,234人, 3,512.3万元; an em dash when there is no value.
 
-    Money prints in 万元 when it is large (`in_wan_yuan`); in_wan=True or False decides for a
-    whole row, so the figures beside each other share one unit."""
-    value = known(value)
-    if value is None:
-        return "—"
-    if unit == "percent":
-        return f"{value * 100:.{1 if digits is None else digits}f}%"
-    if unit == "ratio":
-        return f"{value:.1f}:1"
-    if unit == "元" and (in_wan if in_wan is not None else in_wan_yuan(value)):
-        # Equipment values in 元 run to eight digits; 万元 is how reports print them.
-        if lang == "zh":
-            text = f"{value / _WAN:,.1f}"
-            return text + "万元" if with_unit else text
-        text = f"{value / 1_000_000:,.2f}"
-        return text + " million yuan" if with_unit else text + "m"
-    if digits == 0 or float(value).is_integer() or abs(value) >= 1000:
-        text = f"{round(value):,}"
-    else:
-        text = f"{value:,.{1 if digits is None else digits}f}"
-    if not with_unit:
-        return text
-    return text + (unit if lang == "zh" else UNITS_EN.get(unit, f" {unit}"))
+    Money prints in 万元 from 1万元 (`in_wan_yuan`); in_wan=True or False decides for a whole
+    row, so the figures beside each other share one unit (scale_for does this for a group)."""
+    scale = scale_for(unit, value, digits=digits)
+    if in_wan is not None and unit == "元" and in_wan != scale.wan:
+        if in_wan:
+            large = abs(known(value) or 0) >= 100 * _WAN
+            scale = Scale(unit, (1 if large else 2) if digits is None else digits, True)
+        else:
+            scale = Scale(unit, 0 if digits is None else digits)
+    return scale.text(value, lang, with_unit=with_unit)
 
 
 def in_wan_yuan(*values: float | None) -> bool:
-    """Whether money figures printed together are in 万元: when any of them is that large."""
-    return any(v is not None and abs(v) >= 1_000_000 for v in map(known, values))
+    """Whether money figures printed together are in 万元: when any of them is 1万元 or more."""
+    return scale_for("元", *values).wan
 
 
 def format_threshold(value: float | None, unit: str, lang: str = "zh") -> str:
@@ -100,15 +165,9 @@ def format_threshold(value: float | None, unit: str, lang: str = "zh") -> str:
 def shown(value: float, unit: str) -> float:
     """The number format_value prints for the value (percentages as percents, everything else in
     the value's own unit), so comparisons and differences agree with the digits on the page."""
-    if unit == "percent":
-        return round(value * 100, 1)
-    if unit == "ratio":
-        return round(value, 1)
-    if unit == "元" and in_wan_yuan(value):
-        return round(value / _WAN, 1) * _WAN
-    if float(value).is_integer() or abs(value) >= 1000:
-        return float(round(value))
-    return round(value, 1)
+    scale = scale_for(unit, value)
+    number = scale.number(value)
+    return number * _WAN if scale.wan else number
 
 
 def comparison_text(
@@ -123,36 +182,18 @@ def change(value: float, previous: float, unit: str, lang: str = "zh") -> tuple[
     """The change from previous to value as printed: its direction (1, 0 or -1) and its size
     without sign — 4.1 (percentage points), 16人, 0.3 (a ratio), 14.6万元 — the difference of
     the two printed numbers, in the unit they are printed in."""
+    scale = scale_for(unit, value, previous)
+    delta = scale.difference(value, previous)
+    direction = 0 if delta == 0 else (1 if delta > 0 else -1)
     if unit == "percent":
-        delta = round(round(value * 100, 1) - round(previous * 100, 1), 1)
-        amount = f"{abs(delta):.1f}"
-    else:
-        wan = unit == "元" and in_wan_yuan(value, previous)
-        delta = _printed(value, unit, wan) - _printed(previous, unit, wan)
-        if unit == "ratio":
-            amount = trim(abs(delta), 1)
-        else:
-            amount = format_value(abs(delta), unit, lang, in_wan=wan)
-    direction = 0 if abs(delta) < 1e-9 else (1 if delta > 0 else -1)
-    return direction, amount
+        return direction, f"{abs(delta):.{scale.digits}f}"
+    return direction, scale.change(value, previous, lang).lstrip("+−±")
 
 
 def delta_text(value: float | None, previous: float | None, unit: str, lang: str = "zh") -> str:
-    """The change in a table cell: +4.1个百分点, −16人, 持平; an em dash without a previous year."""
-    value, previous = known(value), known(previous)
-    if value is None or previous is None:
-        return "—"
-    direction, amount = change(value, previous, unit, lang)
-    if direction == 0:
-        return "持平" if lang == "zh" else "±0"
-    sign = "+" if direction > 0 else "−"
-    if unit == "percent":
-        return f"{sign}{amount}{'个百分点' if lang == 'zh' else ' pp'}"
-    return sign + amount
-
-
-def _printed(value: float, unit: str, wan: bool) -> float:
-    return round(value / _WAN, 1) * _WAN if wan else shown(value, unit)
+    """The change in a table cell: +4.1个百分点, −16人, 持平; an em dash without a previous year.
+    Computed from the two values as printed together (one scale for both)."""
+    return scale_for(unit, value, previous).change(value, previous, lang)
 
 
 def format_gap(value: float | None, threshold: float | None, unit: str, lang: str = "zh") -> str:

@@ -52,3 +52,22 @@ def test_a_gap_is_the_difference_of_the_printed_numbers():
     assert format_gap(22.37, 20, "ratio") == "+2.4"
     assert format_gap(28.14, 30, "册") == "−1.9册"
     assert delta_text(1_580_000, 1_726_000, "元") == "−14.6万元"
+
+
+def test_one_scale_for_a_row():
+    from qualityreport.numbers import scale_for
+
+    row = scale_for("元", 1_580_000, 1_726_000)
+    assert [row.text(1_580_000), row.text(1_726_000)] == ["158万元", "172.6万元"]
+    assert row.change(1_580_000, 1_726_000) == "−14.6万元"
+    # money of 1万 or more anywhere in a row puts the whole row in 万元
+    assert scale_for("元", 9_000, 15_000).text(9_000) == "0.9万元"
+    assert format_value(3_000_000, "元") == "300万元"
+    assert format_threshold(3_000_000, "元") == "300万元"
+    # a fraction anywhere gives the row one decimal; the change is the printed difference
+    books = scale_for("册", 43.74, 42.84)
+    assert (books.text(43.74), books.text(42.84), books.change(43.74, 42.84)) == (
+        "43.7册",
+        "42.8册",
+        "+0.9册",
+    )

@@ -24,17 +24,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-RELATIONS = (
-    "school_year",
-    "specialty_year",
-    "county_year",
-    "city_year",
-    "narrative",
-    "submission_log",
-    "target_results",
-    "schools",
-    "findings",
-)
 
 
 def build_store(db: Path) -> None:
@@ -59,65 +48,70 @@ def build_store(db: Path) -> None:
         for year in (2022, 2023, 2024):
             check(
                 store,
-                load_target_sets(),
+                load_target_sets(list(city.target_sets)),
                 year,
                 city.parameters,
                 expected_schools=schools,
+                city=city,
             )
 
 
 def grow(source: Path, target: Path, schools: int) -> None:
-    """A copy of the store's views as tables, with clones added until there are `schools`."""
+    """A copy of the store with clones of its schools (new codes and names, every submission,
+    specialty, narrative and verdict copied) until there are `schools`: reports read it through
+    the store's own API, as they read a real city."""
+    import shutil
+
     import duckdb
 
     target.unlink(missing_ok=True)
+    shutil.copy(source, target)
     con = duckdb.connect(str(target))
-    con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
-    present = {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'"
-        ).fetchall()
-    }
-    for name in RELATIONS:
-        if name in present:
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM src.{name}")
-    con.execute("DETACH src")
     codes = [
         r[0]
-        for r in con.execute("SELECT DISTINCT school_code FROM school_year ORDER BY 1").fetchall()
+        for r in con.execute(
+            "SELECT DISTINCT school_code FROM submissions WHERE status = 'accepted' ORDER BY 1"
+        ).fetchall()
     ]
     for n in range(max(0, schools - len(codes))):
         base = codes[n % len(codes)]
         code = f"99{n:08d}"
         suffix = f"（{n + 1}）"
-        con.execute(
-            "INSERT INTO school_year SELECT * REPLACE (? AS school_code, "
-            "school_name || ? AS school_name) FROM school_year WHERE school_code = ?",
-            [code, suffix, base],
-        )
-        con.execute(
-            "INSERT INTO specialty_year SELECT * REPLACE (? AS school_code, "
-            "school_name || ? AS school_name) FROM specialty_year WHERE school_code = ?",
-            [code, suffix, base],
-        )
-        con.execute(
-            "INSERT INTO narrative SELECT * REPLACE (? AS school_code) FROM narrative "
-            "WHERE school_code = ?",
-            [code, base],
-        )
+        ids = con.execute(
+            "SELECT submission_id FROM submissions WHERE school_code = ? AND status = 'accepted'",
+            [base],
+        ).fetchall()
+        for (old,) in ids:
+            (new,) = con.execute("SELECT nextval('submission_id_seq')").fetchall()[0]
+            con.execute(
+                "INSERT INTO submissions SELECT * REPLACE (? AS submission_id, ? AS school_code) "
+                "FROM submissions WHERE submission_id = ?",
+                [new, code, old],
+            )
+            con.execute(
+                "INSERT INTO indicator_values SELECT * REPLACE (? AS submission_id, "
+                "CASE indicator_id WHEN 'school_code' THEN ? WHEN 'school_name' "
+                "THEN value_text || ? ELSE value_text END AS value_text) "
+                "FROM indicator_values WHERE submission_id = ?",
+                [new, code, suffix, old],
+            )
+            for table in ("specialties", "narratives", "findings"):
+                con.execute(
+                    f"INSERT INTO {table} SELECT * REPLACE (? AS submission_id) "
+                    f"FROM {table} WHERE submission_id = ?",
+                    [new, old],
+                )
         con.execute(
             "INSERT INTO target_results SELECT * REPLACE ("
             "replace(subject_id, ?, ?) AS subject_id, subject_name || ? AS subject_name) "
             "FROM target_results WHERE subject_id = ? OR starts_with(subject_id, ? || '/')",
             [base, code, suffix, base, base],
         )
-        if "schools" in present:
-            con.execute(
-                "INSERT INTO schools SELECT * REPLACE (? AS school_code, "
-                "school_name || ? AS school_name) FROM schools WHERE school_code = ?",
-                [code, suffix, base],
-            )
+        con.execute(
+            "INSERT INTO schools SELECT * REPLACE (? AS school_code, "
+            "school_name || ? AS school_name) FROM schools WHERE school_code = ?",
+            [code, suffix, base],
+        )
     con.close()
 
 
@@ -173,15 +167,17 @@ def child(kind: str, db: str, out: str, workers: int) -> dict:
     """Runs inside a fresh process; prints its measurements as JSON."""
     import resource
 
+    from qualityreport.city import load_city_config
     from qualityreport.render import render_city_report, render_school_reports
 
+    city = load_city_config(EXAMPLES / "city.yaml")
     memory = _TreeMemory().__enter__()
     start = time.perf_counter()
     if kind == "city":
-        result = render_city_report(db, 2024, out, with_school_reports=True)
+        result = render_city_report(db, 2024, out, city=city, with_school_reports=True)
         pages, reports = result.pages, 1
     else:
-        results = render_school_reports(db, 2024, out, workers=workers)
+        results = render_school_reports(db, 2024, out, city=city, workers=workers)
         pages, reports = sum(r.pages for r in results), len(results)
     seconds = time.perf_counter() - start
     memory.__exit__()

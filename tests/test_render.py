@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import school_data
 from pypdf import PdfReader
 
 from qualityreport.cli import cli
@@ -15,8 +16,7 @@ from qualityreport.render import render_city_report, render_school_report
 from qualityreport.render.fetcher import SafeFetcher
 from qualityreport.render.report_data import load_city_report_data, load_school_report_data
 from qualityreport.resources import templates_dir
-
-from render_fixture_db import build_fixture_db
+from qualityreport.store import open_store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 YEAR = 2024
@@ -32,6 +32,12 @@ CHAPTERS = (
     "主要问题和改进措施",
     "目标达成情况",
     "附录 指标表",
+)
+HOSTILE_NAME = '<script>alert(1)</script>夷陵职教<img src="file:///etc/passwd">'
+HOSTILE_TEXT = (
+    '<script>alert("x")</script><img src="file:///etc/passwd">'
+    '请访问 http://example.com/evil.png 了解详情 <link rel="attachment" '
+    'href="file:///etc/hostname">'
 )
 
 
@@ -62,63 +68,111 @@ def _fonts(pdf: Path) -> set[str]:
     return names
 
 
-@pytest.fixture(scope="module")
-def city_db(tmp_path_factory) -> Path:
-    """The example city through the real pipeline: validate, ingest, check every year."""
+def city_store(db: Path, *, with_mistakes: bool = True) -> Path:
+    """The example city through the real pipeline: validate, ingest, check the city's own sets
+    for every year."""
     from qualityreport.check import check
     from qualityreport.city import load_city_config
     from qualityreport.spec import load_spec
-    from qualityreport.store import (
-        expected_from_city,
-        ingest,
-        open_store,
-        register_expected_schools,
-    )
+    from qualityreport.store import expected_from_city, ingest, register_expected_schools
     from qualityreport.targets import load_target_sets
     from qualityreport.validate import validate_paths
 
-    db = tmp_path_factory.mktemp("store") / "city.duckdb"
     spec = load_spec()
     city = load_city_config(EXAMPLES / "city.yaml")
     schools = expected_from_city(city)
+    folders = [EXAMPLES / "city"] + ([EXAMPLES / "mistakes"] if with_mistakes else [])
     with open_store(db, spec) as store:
         register_expected_schools(store, schools)
-        ingest(store, validate_paths([EXAMPLES / "city", EXAMPLES / "mistakes"], spec))
+        ingest(store, validate_paths(folders, spec))
         for year in (2022, 2023, 2024):
             check(
                 store,
-                load_target_sets(),
+                load_target_sets(list(city.target_sets)),
                 year,
                 city.parameters,
                 expected_schools=schools,
+                city=city,
             )
     return db
 
 
 @pytest.fixture(scope="module")
-def school_pdf(city_db, tmp_path_factory):
-    out = tmp_path_factory.mktemp("school") / "school.pdf"
-    return render_school_report(city_db, SCHOOL, YEAR, out)
+def city():
+    from qualityreport.city import load_city_config
+
+    return load_city_config(EXAMPLES / "city.yaml")
 
 
 @pytest.fixture(scope="module")
-def city_pdf(city_db, tmp_path_factory):
+def city_db(tmp_path_factory) -> Path:
+    return city_store(tmp_path_factory.mktemp("store") / "city.duckdb")
+
+
+@pytest.fixture(scope="module")
+def school_pdf(city_db, city, tmp_path_factory):
+    out = tmp_path_factory.mktemp("school") / "school.pdf"
+    return render_school_report(city_db, SCHOOL, YEAR, out, city=city)
+
+
+@pytest.fixture(scope="module")
+def city_pdf(city_db, city, tmp_path_factory):
     out = tmp_path_factory.mktemp("city") / "city.pdf"
-    return render_city_report(city_db, YEAR, out, city="宜昌市", with_school_reports=True)
+    return render_city_report(city_db, YEAR, out, city=city, with_school_reports=True)
+
+
+def write_school(folder: Path, spec, code: str, name: str, year: int, **changes) -> Path:
+    """A real workbook written from the template for one school and year."""
+    from qualityreport.template import write_workbook
+
+    narratives = changes.pop("narratives", None)
+    values = {"school_code": code, "school_name": name, "year": year, **changes}
+    path = folder / f"{code}-{year}.xlsx"
+    write_workbook(path, spec, year, school_data(values, narratives=narratives, spec=spec))
+    return path
+
+
+def small_store(db: Path, *, hostile: bool = False) -> Path:
+    """Three schools, two years, written from the template and ingested: the second school
+    may carry markup in its name and text; the third's 2024 workbook is rejected."""
+    from qualityreport.spec import load_spec
+    from qualityreport.store import ingest
+    from qualityreport.validate import validate_paths
+
+    spec = load_spec()
+    folder = db.parent / (db.stem + "-workbooks")
+    folder.mkdir()
+    names = ["宜昌市三峡中等专业学校", "夷陵区职业教育中心", "宜都市职业教育中心"]
+    if hostile:
+        names[1] = HOSTILE_NAME
+    paths = []
+    for n, name in enumerate(names):
+        code = f"42050000{n + 1:02d}"
+        for year in (2023, 2024):
+            texts = {x.id: f"{x.name}：本年度工作稳步推进。" for x in spec.narratives}
+            texts.pop("features")  # a section the school left empty
+            if hostile and n == 1:
+                texts["overview"] = HOSTILE_TEXT
+            changes = {"narratives": texts, "books": 95000 + 5000 * (year - 2023)}
+            if n == 2 and year == 2024:
+                changes["teachers_dual_qualified"] = 500  # more than 专业课教师: rejected
+            paths.append(write_school(folder, spec, code, name, year, **changes))
+    with open_store(db, spec) as store:
+        ingest(store, validate_paths(paths, spec))
+    return db
 
 
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory) -> Path:
-    return build_fixture_db(
-        tmp_path_factory.mktemp("hostile") / "fixture.duckdb", hostile_school=True
-    )
+    return small_store(tmp_path_factory.mktemp("hostile") / "fixture.duckdb", hostile=True)
 
 
 def test_school_report_has_every_chapter_figure_and_verdict(city_db, school_pdf):
-    data = load_school_report_data(city_db, SCHOOL, YEAR)
+    with open_store(city_db, read_only=True) as store:
+        data = load_school_report_data(store, SCHOOL, YEAR)
     text = _text(school_pdf.output)
     assert data.name in text
-    assert "中等职业教育质量年度报告" in text
+    assert f"{data.name}质量年度报告（2024年度）" in text.replace("\n", "")
     assert "目录" in text.replace(" ", "")
     for chapter in CHAPTERS:
         assert chapter in text, chapter
@@ -153,8 +207,9 @@ def test_pdf_embeds_a_chinese_font(school_pdf):
     assert not any("JP" in f for f in fonts), fonts
 
 
-def test_city_report_sections_matrix_and_appendix(city_db, city_pdf):
-    data = load_city_report_data(city_db, YEAR)
+def test_city_report_sections_matrix_and_appendix(city_db, city, city_pdf):
+    with open_store(city_db, read_only=True) as store:
+        data = load_city_report_data(store, YEAR, city=city)
     text = _text(city_pdf.output)
     assert "宜昌市" in text and "中等职业教育质量年度报告" in text
     for heading in (
@@ -163,15 +218,16 @@ def test_city_report_sections_matrix_and_appendix(city_db, city_pdf):
         "各校目标达成矩阵",
         "主要指标分布",
         "专业结构",
-        "数据报送情况",
         "历年趋势",
-        "数据质量",
         "附录 分报告",
     ):
         assert heading in text, heading
     assert "绿色为达成" in text
-    assert "被退回的文件" in text
-    assert any(r.file_name in text for r in data.completeness.rejected)
+    # internal administration is not in the public report
+    for internal in ("数据报送情况", "数据质量", "被退回的文件"):
+        assert internal not in text, internal
+    assert not any(r.file_name in text for r in data.completeness.rejected)
+    assert "宜昌市教育局" in text and "2025年3月" in text
     outline = _outline(city_pdf.output)
     school_entries = [(title, page) for depth, title, page in outline if depth == 1]
     names = {s.name for s in data.schools}
@@ -183,11 +239,20 @@ def test_city_report_sections_matrix_and_appendix(city_db, city_pdf):
     assert not [m for m in city_pdf.messages if "Anchor defined twice" in m]
 
 
-def test_city_report_charts_keep_text_as_text(city_pdf):
-    # matplotlib wrote svg.fonttype none: the school names on chart axes are searchable text
-    reader = PdfReader(city_pdf.output)
-    distribution_pages = [p.extract_text() for p in reader.pages[:40] if "图" in p.extract_text()]
-    assert distribution_pages
+def test_city_report_charts_keep_text_as_text(city_db, city, city_pdf):
+    """matplotlib wrote svg.fonttype none: a label that exists only on a chart axis (the short
+    names the city configuration gives schools) is searchable text in the PDF."""
+    import re
+
+    from qualityreport.render.pdf import city_report_html
+
+    with open_store(city_db, read_only=True) as store:
+        data = load_city_report_data(store, YEAR, city=city)
+    html = city_report_html(data)
+    outside_charts = re.sub(r'src="data:image/svg\+xml;base64,[^"]*"', "", html)
+    assert "三峡中专" not in outside_charts and "秭归" not in outside_charts.replace("秭归县", "")
+    text = _text(city_pdf.output)
+    assert "三峡中专" in text
 
 
 def test_hostile_values_render_as_text_and_fetch_nothing(hostile_db, tmp_path):
@@ -203,7 +268,7 @@ def test_hostile_values_render_as_text_and_fetch_nothing(hostile_db, tmp_path):
 def test_missing_narrative_shows_placeholder(hostile_db, tmp_path):
     result = render_school_report(hostile_db, "4205000001", 2024, tmp_path / "school.pdf")
     text = _text(result.output)
-    assert "本部分学校未填写。" in text
+    assert "本部分未填写" in text
     assert "七、特色创新" in text
 
 
@@ -269,10 +334,11 @@ def test_no_cjk_font_is_a_render_error(hostile_db, tmp_path):
 
 
 def test_unknown_school_and_year_are_clear_errors(hostile_db):
-    with pytest.raises(RenderError, match="没有学校"):
-        load_school_report_data(hostile_db, "不存在的学校", 2024)
-    with pytest.raises(RenderError, match="没有2019年度"):
-        load_school_report_data(hostile_db, "4205000001", 2019)
+    with open_store(hostile_db, read_only=True) as store:
+        with pytest.raises(RenderError, match="没有学校"):
+            load_school_report_data(store, "不存在的学校", 2024)
+        with pytest.raises(RenderError, match="没有2019年度"):
+            load_school_report_data(store, "4205000001", 2019)
 
 
 def test_cli_errors_are_one_line(hostile_db, tmp_path):
@@ -332,7 +398,7 @@ def test_doctor_reports_fonts_and_exit_code():
 def test_all_school_reports_in_parallel(tmp_path):
     from qualityreport.render import render_school_reports
 
-    db = build_fixture_db(tmp_path / "three.duckdb", schools=3)
+    db = small_store(tmp_path / "three.duckdb")
     seen = []
     results = render_school_reports(db, 2024, tmp_path / "out", workers=2, progress=seen.append)
     # the third school's 2024 workbook was rejected, so two reports
@@ -349,9 +415,8 @@ def test_a_later_check_of_one_set_keeps_the_other_sets_results(tmp_path):
 
     from qualityreport.check import check
     from qualityreport.city import load_city_config
-    from qualityreport.render.report_data import load_school_report_data
     from qualityreport.spec import load_spec
-    from qualityreport.store import ingest, open_store
+    from qualityreport.store import ingest
     from qualityreport.targets import load_target_sets
     from qualityreport.validate import validate_paths
 
@@ -364,7 +429,8 @@ def test_a_later_check_of_one_set_keeps_the_other_sets_results(tmp_path):
         ingest(store, validate_paths([tmp_path / "2023", tmp_path / "2024"], spec))
         check(store, load_target_sets(), 2024, parameters)
         check(store, load_target_sets(["sanming-2024"]), 2024, parameters)
-    data = load_school_report_data(db, "4142050101", 2024, spec=spec)
+    with open_store(db, read_only=True) as store:
+        data = load_school_report_data(store, "4142050101", 2024)
     assert {t.set_id for t in data.targets} >= {
         "national-standards",
         "yueyang-2024",
@@ -430,3 +496,27 @@ def test_a_report_prints_at_most_the_spec_bound_of_each_section(tmp_path, make_w
     assert len(reader.pages) < 120
     assert "……" in "".join(page.extract_text() for page in reader.pages[-40:])
     print(f"325,000 characters a section: {len(reader.pages)} pages in {seconds:.1f} s")
+
+
+def test_city_report_without_a_configuration_says_what_it_lacked(hostile_db, tmp_path):
+    out = tmp_path / "city.pdf"
+    result = CliRunner().invoke(
+        cli, ["report", "city", "--year", "2024", "--db", str(hostile_db), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "城市名称、编制单位" in result.output  # the log
+    cover = PdfReader(out).pages[0].extract_text()
+    assert "城市名称、编制单位" in cover.replace("\n", "")
+
+
+def test_quality_report_is_internal_with_the_hit_list(city_db, tmp_path):
+    out = tmp_path / "quality.pdf"
+    result = CliRunner().invoke(
+        cli,
+        ["report", "quality", "--db", str(city_db), "--config", str(EXAMPLES / "city.yaml")]
+        + ["--year", "2024", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    text = _text(out).replace("\n", "")
+    assert "内部资料" in text and "数据报送情况" in text and "被退回的文件" in text
+    assert "dual-exceeds-professional" in text  # a rule of the hit list, with files and schools

@@ -1,4 +1,4 @@
-"""`qualityreport report school|schools|city`: the PDF reports, over qualityreport.render."""
+"""`qualityreport report school|schools|city|quality`: the PDF reports, over qualityreport.render."""
 
 from __future__ import annotations
 
@@ -6,25 +6,18 @@ from pathlib import Path
 
 import click
 
-from ..errors import RenderError
-from .common import db_option, lang_option, one_line_errors, progress_bar
+from .common import config_option, db_option, lang_option, one_line_errors, progress_bar
 
 
-def _year(db_path: str, year: int | None) -> int:
-    from ..store import latest_year, open_store
+def _city(config_file: str | None):
+    from ..city import load_city_config
 
-    if year is not None:
-        return year
-    with open_store(db_path, read_only=True) as store:
-        found = latest_year(store)
-    if found is None:
-        raise RenderError(
-            f"数据库中还没有数据，请先入库 / no data yet, run ingest first: {db_path}"
-        )
-    return found
+    return load_city_config(config_file) if config_file else None
 
 
 def _written(result) -> None:
+    for note in result.notes:
+        click.echo(f"注意 / note: {note}", err=True)
     click.echo(f"已生成 / written: {result.output}（{result.pages} 页, {result.seconds:.1f} s）")
 
 
@@ -62,6 +55,7 @@ def report_command():
 @click.argument("school")
 @year_option
 @db_option
+@config_option
 @click.option(
     "-o",
     "--output",
@@ -72,19 +66,28 @@ def report_command():
 @lang_option
 @template_options
 @one_line_errors
-def school_command(school, year, db_path, output, lang, template_dir, logo):
+def school_command(school, year, db_path, config_file, output, lang, template_dir, logo):
     """One school's 质量年报; SCHOOL is its 10-digit code or its full name."""
     from ..render import render_school_report
     from ..render.pdf import report_file_name
-    from ..render.report_data import load_school_report_data
+    from ..render.report_data import report_year, resolve_school
+    from ..store import open_store
 
-    year = _year(db_path, year)
     if output is None:
-        data = load_school_report_data(db_path, school, year)
-        output = report_file_name(data.code, data.name, year)
+        with open_store(db_path, read_only=True) as store:
+            year = report_year(store, year)
+            row = resolve_school(store, school, year)
+        output = report_file_name(row["school_code"], row["school_name"], year)
     _written(
         render_school_report(
-            db_path, school, year, output, lang=lang, template_dir=template_dir, logo=logo
+            db_path,
+            school,
+            year,
+            output,
+            city=_city(config_file),
+            lang=lang,
+            template_dir=template_dir,
+            logo=logo,
         )
     )
 
@@ -92,6 +95,7 @@ def school_command(school, year, db_path, output, lang, template_dir, logo):
 @report_command.command("schools")
 @year_option
 @db_option
+@config_option
 @click.option(
     "-o",
     "--output",
@@ -109,18 +113,22 @@ def school_command(school, year, db_path, output, lang, template_dir, logo):
 @lang_option
 @template_options
 @one_line_errors
-def schools_command(year, db_path, out_dir, workers, lang, template_dir, logo):
+def schools_command(year, db_path, config_file, out_dir, workers, lang, template_dir, logo):
     """Every school's report for a year, rendered in parallel."""
     from ..render import render_school_reports
-    from ..render.report_data import school_codes
+    from ..render.report_data import report_year, school_codes
+    from ..store import open_store
 
-    year = _year(db_path, year)
-    total = len(school_codes(db_path, year))
+    city = _city(config_file)
+    with open_store(db_path, read_only=True) as store:
+        year = report_year(store, year)
+        total = len(school_codes(store, year, city))
     with progress_bar(total, "生成报告 / rendering") as advance:
         results = render_school_reports(
             db_path,
             year,
             out_dir,
+            city=city,
             workers=workers,
             lang=lang,
             template_dir=template_dir,
@@ -134,6 +142,7 @@ def schools_command(year, db_path, out_dir, workers, lang, template_dir, logo):
 @report_command.command("city")
 @year_option
 @db_option
+@config_option
 @click.option(
     "-o",
     "--output",
@@ -146,8 +155,6 @@ def schools_command(year, db_path, out_dir, workers, lang, template_dir, logo):
     default=None,
     help="Cover title (default: {city}中等职业教育质量年度报告（{year}年度）).",
 )
-@click.option("--city", default=None, help="City name on the cover, e.g. 宜昌市 (default: 全市).")
-@click.option("--issuer", default=None, help="Who publishes it, e.g. 宜昌市教育局.")
 @click.option(
     "--with-school-reports",
     is_flag=True,
@@ -157,23 +164,48 @@ def schools_command(year, db_path, out_dir, workers, lang, template_dir, logo):
 @template_options
 @one_line_errors
 def city_command(
-    year, db_path, output, title, city, issuer, with_school_reports, lang, template_dir, logo
+    year, db_path, config_file, output, title, with_school_reports, lang, template_dir, logo
 ):
-    """The city's 总报告: key figures, targets, distributions, specialties, completeness, trends."""
+    """The city's public 总报告 (name, issuer, counties, schools and target sets from --config)."""
     from ..render import render_city_report
 
-    year = _year(db_path, year)
+    result = render_city_report(
+        db_path,
+        year,
+        output or f"city-{year or 'latest'}.pdf",
+        city=_city(config_file),
+        title=title,
+        with_school_reports=with_school_reports,
+        lang=lang,
+        template_dir=template_dir,
+        logo=logo,
+    )
+    _written(result)
+
+
+@report_command.command("quality")
+@year_option
+@db_option
+@config_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PDF file (default: quality-YEAR.pdf here).",
+)
+@lang_option
+@one_line_errors
+def quality_command(year, db_path, config_file, output, lang):
+    """The bureau's internal report: submissions, returned files and the findings hit list."""
+    from ..render import render_quality_report
+
     _written(
-        render_city_report(
+        render_quality_report(
             db_path,
             year,
-            output or f"city-{year}.pdf",
-            title=title,
-            city=city,
-            issuer=issuer,
-            with_school_reports=with_school_reports,
+            output or f"quality-{year or 'latest'}.pdf",
+            city=_city(config_file),
             lang=lang,
-            template_dir=template_dir,
-            logo=logo,
         )
     )

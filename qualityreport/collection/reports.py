@@ -74,7 +74,13 @@ def reports_dir(access: SerialStore, year: int) -> Path:
     return access.files_dir / "reports" / str(year)
 
 
-def school_report(access: SerialStore, year: int, school_code: str, submission_id: int) -> Path:
+def school_report(
+    access: SerialStore,
+    year: int,
+    school_code: str,
+    submission_id: int,
+    city: CityConfig | None = None,
+) -> Path:
     """The school's PDF of its approved version (rendered once per version, then kept)."""
     from ..render import render_school_report
 
@@ -83,7 +89,7 @@ def school_report(access: SerialStore, year: int, school_code: str, submission_i
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".partial.pdf")
         with access.exclusive() as db_path:
-            render_school_report(db_path, school_code, year, partial, spec=access.spec)
+            render_school_report(db_path, school_code, year, partial, city=city)
         partial.replace(target)
     return target
 
@@ -97,15 +103,8 @@ def render_reports(
     folder = reports_dir(access, year)
     folder.mkdir(parents=True, exist_ok=True)
     with access.exclusive() as db_path:
-        render_city_report(
-            db_path,
-            year,
-            folder / "city.pdf",
-            city=city.name if city else None,
-            issuer=city.issuer if city else None,
-            spec=access.spec,
-        )
-        results = render_school_reports(db_path, year, folder / "all-schools")
+        render_city_report(db_path, year, folder / "city.pdf", city=city)
+        results = render_school_reports(db_path, year, folder / "all-schools", city=city)
     with access.writing() as store, store.transaction():
         record(
             store,

@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..findings import CATALOGUE
-from ..spec import Spec
 from ..store import ExpectedSchool, Store, approval_locks
+from ..store.queries import FindingTally, finding_tallies  # noqa: F401 (part of this module's API)
 from .accounts import Account
 from .audit import record
 
@@ -62,19 +61,6 @@ class SchoolState:
     @property
     def locked(self) -> bool:
         return self.state == "approved"
-
-
-@dataclass(frozen=True)
-class FindingTally:
-    """One line of the hit list: a rule, how many files and schools it caught."""
-
-    severity: str
-    code: str
-    rule: str
-    title: str
-    files: int
-    schools: int
-    school_names: tuple[str, ...]
 
 
 def _round(row) -> Round:
@@ -294,31 +280,3 @@ def _set_returned(store: Store, year: int, code: str, actor: Account, comment: s
            WHERE year = ? AND school_code = ?""",
         [actor.login, comment, year, code],
     )
-
-
-def finding_tallies(store: Store, year: int, spec: Spec | None = None) -> list[FindingTally]:
-    """The hit list: each rule with the files and schools it caught this year, most schools first."""
-    rows = store.rows(
-        """SELECT f.severity, f.code, coalesce(f.rule, f.code) AS rule,
-                  count(DISTINCT f.submission_id) AS files,
-                  count(DISTINCT coalesce(u.school_code, s.school_code)) AS schools,
-                  list(DISTINCT coalesce(sc.school_name, u.school_code, s.school_code)
-                       ORDER BY coalesce(sc.school_name, u.school_code, s.school_code))
-           FROM findings f
-           JOIN submissions s USING (submission_id)
-           LEFT JOIN uploads u ON u.submission_id = f.submission_id
-           LEFT JOIN schools sc ON sc.school_code = coalesce(u.school_code, s.school_code)
-           WHERE coalesce(u.year, s.year) = ? AND f.severity IN ('error', 'warning')
-           GROUP BY ALL
-           ORDER BY schools DESC, files DESC, f.severity, rule""",
-        [year],
-    )
-    rule_messages = {r.id: r.message_zh for r in spec.rules} if spec else {}
-    tallies = []
-    for severity, code, rule, files, schools, names in rows:
-        kind = CATALOGUE.get(code)
-        title = rule_messages.get(rule) or (kind.title_zh if kind is not None else code)
-        tallies.append(
-            FindingTally(severity, code, rule, title, files, schools, tuple(n for n in names if n))
-        )
-    return tallies

@@ -46,6 +46,14 @@ def _scale(unit: str):
     return 100.0 if unit == "percent" else 1.0
 
 
+def _nice_limits(low: float, high: float, line: float | None) -> tuple[float, float]:
+    """Axis limits that show the spread of the values (and the line), with room for labels."""
+    points = [low, high] + ([line] if line is not None else [])
+    lo, hi = min(points), max(points)
+    span = hi - lo or max(abs(hi), 1.0) * 0.1
+    return lo - span * 0.25, hi + span * 0.25
+
+
 def ratio_bars(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -58,44 +66,59 @@ def ratio_bars(
     target_label: str = "目标",
     lang: str = "zh",
 ) -> str:
-    """One horizontal bar per school, sorted, coloured by whether it meets the target line."""
-    pairs = sorted(
-        ((v, lab) for lab, v in zip(labels, values, strict=True) if v is not None), reverse=True
-    )
+    """One dot per school in the city's order, coloured by whether it meets the target line.
+
+    Dots, not bars: the axis is fitted to the spread of the values (a bar would need zero on
+    the axis). Each value label sits on the side of its dot away from the line, the line's own
+    label above the plot, so no label crosses another or the line."""
+    pairs = [(lab, v) for lab, v in zip(labels, values, strict=True) if v is not None]
     fig = _figure(fonts, 0.9 + 0.24 * max(len(pairs), 3))
     ax = fig.add_subplot()
     scale = _scale(unit)
-    ys = range(len(pairs))
+    ys = list(range(len(pairs)))
+    xs = [v * scale for _, v in pairs]
     colours = [
         NEUTRAL
         if target is None
         else (MET if compare(v, comparison, target, tolerance) else MISSED)
-        for v, _ in pairs
+        for _, v in pairs
     ]
-    ax.barh(list(ys), [v * scale for v, _ in pairs], color=colours, height=0.65)
-    ax.set_yticks(list(ys), [lab for _, lab in pairs])
+    line = target * scale if target is not None else None
+    low, high = _nice_limits(min(xs, default=0), max(xs, default=1), line)
+    ax.hlines(ys, low, xs, color="#d9d9d9", linewidth=0.8, zorder=1)
+    ax.scatter(xs, ys, color=colours, s=22, zorder=3)
+    ax.set_yticks(ys, [lab for lab, _ in pairs])
     ax.invert_yaxis()
-    for y, (v, _) in zip(ys, pairs, strict=True):
+    span = high - low
+    for y, (_, v), x in zip(ys, pairs, xs, strict=True):
+        text = format_value(v, unit, lang, with_unit=unit == "percent")
+        right = line is None or x >= line
         ax.text(
-            v * scale,
+            x + (span * 0.015 if right else -span * 0.015),
             y,
-            " " + format_value(v, unit, lang, with_unit=unit == "percent"),
+            text,
             va="center",
+            ha="left" if right else "right",
             fontsize=7,
+            zorder=4,
         )
-    if target is not None:
-        ax.axvline(target * scale, color=TARGET, linestyle="--", linewidth=1)
-        ax.text(
-            target * scale,
-            -0.9,
+    if line is not None:
+        ax.axvline(line, color=TARGET, linestyle="--", linewidth=1, zorder=2)
+        ax.annotate(
             f"{target_label} {format_threshold(target, unit, lang)}",
+            xy=(line, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 4),
+            textcoords="offset points",
             ha="center",
+            va="bottom",
             fontsize=7,
         )
+    # labels on the left of a dot near the axis's left end need room too
+    ax.set_xlim(low - span * 0.12, high + span * 0.12)
+    ax.set_ylim(len(pairs) - 0.4, -0.6)
     if unit == "percent":
-        ax.set_xlim(0, max(100, *(v * scale * 1.1 for v, _ in pairs)) if pairs else 100)
         ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0f}%")
-    ax.margins(x=0.12)
     ax.tick_params(axis="y", length=0)
     return _data_uri(fig)
 
@@ -108,34 +131,51 @@ def trend_lines(
     *,
     lang: str = "zh",
 ) -> str:
-    """Lines over the years, one per series, each point labelled with its value."""
-    fig = _figure(fonts, 2.4)
+    """At most two lines over the years, each point labelled with its value: at each year the
+    higher point's label goes above it and the lower's below, so two labels never meet; the
+    axis is fitted to the values."""
+    if len(series) > 2:
+        raise ValueError("a trend chart has at most two series")
+    fig = _figure(fonts, 2.2)
     ax = fig.add_subplot()
     scale = _scale(unit)
+    drawn = []
     for i, (label, values) in enumerate(series):
-        points = [(y, v * scale) for y, v in zip(years, values, strict=True) if v is not None]
-        if not points:
-            continue
-        xs, ys = zip(*points, strict=True)
-        ax.plot(xs, ys, marker="o", color=PALETTE[i % len(PALETTE)], label=label, linewidth=1.6)
-        for x, y in points:
-            # alternate above and below so two close lines do not print over each other
+        points = {y: v * scale for y, v in zip(years, values, strict=True) if v is not None}
+        if points:
+            drawn.append((i, label, points))
+            ax.plot(
+                list(points),
+                list(points.values()),
+                marker="o",
+                color=PALETTE[i],
+                label=label,
+                linewidth=1.6,
+            )
+    every = [v for _, _, points in drawn for v in points.values()]
+    for i, _, points in drawn:
+        for x, y in points.items():
+            others = [p[x] for j, _, p in drawn if j != i and x in p]
+            above = not others or y >= others[0]
+            if others and y == others[0] and i > 0:
+                continue  # the same value twice: one label says it
             ax.annotate(
                 format_value(y / scale, unit, lang, with_unit=unit == "percent"),
                 (x, y),
                 textcoords="offset points",
-                xytext=(0, 5 if i % 2 == 0 else -11),
+                xytext=(0, 5 if above else -11),
                 ha="center",
                 fontsize=7,
-                color=PALETTE[i % len(PALETTE)],
+                color=PALETTE[i],
             )
     ax.set_xticks(list(years), [f"{y}" for y in years])
+    if every:
+        low, high = _nice_limits(min(every), max(every), None)
+        ax.set_ylim(low, high)
     if unit == "percent":
         ax.yaxis.set_major_formatter(lambda x, _: f"{x:.0f}%")
-    ax.margins(x=0.1, y=0.25)
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(series), 4), frameon=False
-    )
+    ax.margins(x=0.12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     return _data_uri(fig)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from ..numbers import comparison_text, format_threshold, format_value
-from ..spec import Spec
+from ..numbers import format_value, scale_for
 from . import charts
 from .fonts import ReportFonts
 from .labels import Labels
@@ -16,13 +15,28 @@ from .school_view import (
     TargetRow,
     info_by_id,
     key_figures,
-    target_for,
-    target_label,
+    line_text,
     target_table,
     target_unit,
 )
-from .sentences import describe, verdict
-from .tables import MET_FILL, MISSED_FILL, NODATA_FILL, Column, number_table, text_table
+from .sentences import (
+    LEVEL_ORDER,
+    describe,
+    level_label,
+    sentence_target,
+    short_verdict,
+    verdict,
+)
+from .tables import (
+    MET_FILL,
+    MISSED_FILL,
+    NODATA_FILL,
+    Column,
+    keep_together,
+    keep_words,
+    number_table,
+    text_table,
+)
 
 CITY_FIGURES = (
     "students_enrolled",
@@ -63,11 +77,9 @@ DISTRIBUTIONS = (
     "in_field_employment_rate",
     "student_teacher_ratio",
 )
-TREND_RATIOS = (
-    "dual_qualified_ratio",
-    "employment_rate",
-    "in_field_employment_rate",
-    "senior_title_share",
+TREND_PAIRS = (
+    ("employment_rate", "in_field_employment_rate"),
+    ("dual_qualified_ratio", "senior_title_share"),
 )
 TREND_TABLE = (
     "schools",
@@ -98,23 +110,45 @@ class CityView:
     matrix_wide: bool
 
 
-def _short(name: str, limit: int = 18) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+# Column heads of the county table: short enough to sit on one line in a narrow column.
+SHORT_HEADS = {
+    "students_enrolled": ("在校生数（人）", "Enrolled"),
+    "students_admitted": ("招生数（人）", "Admitted"),
+    "graduates": ("毕业生数（人）", "Graduates"),
+    "teachers_full_time": ("专任教师（人）", "Teachers"),
+    "dual_qualified_ratio": ("双师型比例", "Dual-qualified"),
+    "employment_rate": ("就业率", "Employment"),
+    "student_teacher_ratio": ("生师比", "Students per teacher"),
+    "schools": ("学校数", "Schools"),
+}
+
+
+def _head(indicator: str, infos, lang: str) -> str:
+    short = SHORT_HEADS.get(indicator)
+    if short:
+        return keep_words(short[0 if lang == "zh" else 1])
+    return infos[indicator].label(lang)
+
+
+def _uniform_line(results: list[TargetResult]) -> bool:
+    """One line for every school (the header can print it) — not per category, not last year's."""
+    lines = {(x.threshold, x.comparison, x.tolerance) for x in results if x.threshold is not None}
+    return len(lines) == 1 and not any(x.baseline == "previous_year" for x in results)
 
 
 def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], int, list[dict]]:
     """Schools × school-scope targets, one table per target set and at most MATRIX_COLUMNS
-    targets each (so it fits a landscape page); coloured cells with values, blank where a
-    target does not apply to a school."""
+    targets each (so it fits a landscape page); coloured cells with values; "不适用" where a
+    target does not apply to a school. A line that differs by school prints in each cell."""
     school_targets = [x for x in data.targets if x.scope == "school"]
-    columns: OrderedDict[tuple[str, str], TargetResult] = OrderedDict()
+    groups: OrderedDict[tuple[str, str], list[TargetResult]] = OrderedDict()
     for x in school_targets:
-        columns.setdefault((x.set_id, x.target_id), x)
-    if not columns:
+        groups.setdefault((x.set_id, x.target_id), []).append(x)
+    if not groups:
         return (), 0, []
     by_cell = {(x.subject_id, x.set_id, x.target_id): x for x in school_targets}
     chunks: list[list[tuple[str, str]]] = []
-    for key in columns:
+    for key in groups:
         if not chunks or chunks[-1][0][0] != key[0] or len(chunks[-1]) == MATRIX_COLUMNS:
             chunks.append([])
         chunks[-1].append(key)
@@ -123,49 +157,49 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
     for chunk in chunks:
         per_set[chunk[0][0]] = per_set.get(chunk[0][0], 0) + 1
     seen: dict[str, int] = {}
-    set_names = _set_names()
     tables: list[Block] = []
     for chunk in chunks:
         set_id = chunk[0][0]
+        first = groups[chunk[0]][0]
         seen[set_id] = seen.get(set_id, 0) + 1
         part = f"（{seen[set_id]}/{per_set[set_id]}）" if per_set[set_id] > 1 else ""
         width_each = 80 // max(len(chunk), 4)
         cols = [Column("school", t.school, f"{100 - width_each * len(chunk)}%")]
+        uniform = {key: _uniform_line(groups[key]) for key in chunk}
         for n, key in enumerate(chunk):
-            x = columns[key]
+            x = groups[key][0]
             unit = target_unit(x, infos)
             name = x.name if zh else x.name_en
-            cols.append(
-                Column(
-                    f"t{n}",
-                    f"{_short(name, 24)}（{comparison_text(x.comparison, x.threshold, unit, t.lang)}）",
-                    f"{width_each}%",
-                    "center",
-                )
-            )
+            if uniform[key]:
+                judged = next(y for y in groups[key] if y.threshold is not None)
+                line = line_text(judged, unit, t.lang)
+            else:
+                line = "各校标准见表内" if zh else "line by school"
+            cols.append(Column(f"t{n}", f"{name}（{line}）", f"{width_each}%", "center"))
         rows, fills = [], {}
         for r, school in enumerate(data.schools):
-            row = {"school": school.name}
+            row = {"school": keep_together(school.name)}
             for n, key in enumerate(chunk):
                 cell = by_cell.get((school.code, *key))
                 if cell is None:
-                    row[f"t{n}"] = ""
+                    row[f"t{n}"] = "不适用" if zh else "n/a"
                     continue
                 unit = target_unit(cell, infos)
-                row[f"t{n}"] = (
-                    format_value(cell.value, unit, t.lang)
-                    if cell.value is not None
-                    else verdict(None, t.lang)
-                )
+                if cell.value is not None and cell.met is not None:
+                    text = format_value(cell.value, unit, t.lang)
+                    if not uniform[key]:
+                        text += f"（{line_text(cell, unit, t.lang)}）"
+                else:
+                    text = short_verdict(cell, t.lang)
+                row[f"t{n}"] = keep_together(text)
                 fills[(r, f"t{n}")] = (
                     NODATA_FILL if cell.met is None else MET_FILL if cell.met else MISSED_FILL
                 )
             rows.append(row)
         table_id = f"city-matrix-{len(tables) + 1}"
+        set_name = first.set_name or set_id
         caption = (
-            f"各校目标达成矩阵：{set_names.get(set_id, set_id)}{part}"
-            if zh
-            else f"Targets by school: {set_id}{part}"
+            f"各校目标达成矩阵：{set_name}{part}" if zh else f"Targets by school: {set_name}{part}"
         )
         tables.append(
             Block(
@@ -176,53 +210,51 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
             )
         )
     summary = []
-    for key, x in columns.items():
-        results = [y for y in school_targets if (y.set_id, y.target_id) == key]
+    for results in groups.values():
+        x = results[0]
         met = sum(1 for y in results if y.met is True)
         missed = sum(1 for y in results if y.met is False)
+        unit = target_unit(x, infos)
         summary.append(
             {
                 "name": x.name if zh else x.name_en,
+                "level": keep_together(x.level),
                 "clause": x.clause,
-                "line": comparison_text(x.comparison, x.threshold, target_unit(x, infos), t.lang),
-                "applies": str(len(results)),
+                "line": keep_together(
+                    line_text(
+                        next((y for y in results if y.threshold is not None), x), unit, t.lang
+                    )
+                    if _uniform_line(results)
+                    else ("按学校" if zh else "by school")
+                ),
+                "applies": str(sum(1 for y in results if y.judged)),
                 "met": str(met),
                 "missed": str(missed),
-                "share": format_value(met / (met + missed), "percent", t.lang)
-                if met + missed
-                else "—",
+                "share": keep_together(
+                    format_value(met / (met + missed), "percent", t.lang) if met + missed else "—"
+                ),
             }
         )
     return tuple(tables), max(len(c) for c in chunks), summary
 
 
-def _common_target(data: CityReportData, indicator: str, infos) -> TargetResult | None:
-    """A school target on this indicator with one line for every school (drawn on the chart)."""
+def _common_target(data: CityReportData, indicator: str) -> TargetResult | None:
+    """A school target declared on this indicator with one line for every school it judges
+    (drawn on the chart); the most local level first."""
     by_key: dict[tuple[str, str], list[TargetResult]] = {}
     for x in data.targets:
-        if x.scope == "school":
+        if x.scope == "school" and x.indicator == indicator:
             by_key.setdefault((x.set_id, x.target_id), []).append(x)
-    values = {s.code: s.values for s in data.schools}
     candidates = []
     for results in by_key.values():
-        if len({x.threshold for x in results}) != 1:
+        judged = [x for x in results if x.met is not None]
+        if not judged or not _uniform_line(judged):
             continue
-        first = results[0]
-        found = target_for(indicator, [first], infos, values.get(first.subject_id or ""))
+        found = sentence_target(indicator, judged)
         if found is not None:
             candidates.append(found)
-    candidates.sort(key=lambda x: "教职成" in x.clause or "national" in x.set_id)
+    candidates.sort(key=lambda x: LEVEL_ORDER.index(x.level) if x.level in LEVEL_ORDER else 99)
     return candidates[0] if candidates else None
-
-
-def _set_names() -> dict[str, str]:
-    """Target set id → its document's name, from the shipped target sets when they load."""
-    try:
-        from ..targets import load_target_sets
-
-        return {s.id: s.name for s in load_target_sets()}
-    except Exception:  # a broken or missing set file must not stop a report: ids will do
-        return {}
 
 
 def _distribution(
@@ -232,7 +264,8 @@ def _distribution(
     values = [s.values.get(indicator) for s in data.schools]
     if info is None or not any(v is not None for v in values):
         return None
-    target = _common_target(data, indicator, infos)
+    target = _common_target(data, indicator)
+    city_targets = [x for x in data.targets if x.scope == "city"]
     present = [v for v in values if v is not None]
     sentences = [
         describe(
@@ -240,43 +273,47 @@ def _distribution(
             info.label(t.lang),
             data.city.get(indicator),
             info.unit,
-            target=target.threshold if target else None,
-            target_label=target_label(target, t) if target else None,
-            previous=data.previous.get(indicator),
+            target=sentence_target(indicator, city_targets),
+            previous=data.previous.get(indicator) if data.comparable else None,
+            since=f"{data.previous_year}年" if t.lang == "zh" else str(data.previous_year),
             lang=t.lang,
         )
     ]
     low, high = min(present), max(present)
+    scale = scale_for(info.unit, low, high, data.city_median.get(indicator))
     if t.lang == "zh":
         spread = (
-            f"各校{info.name}介于{format_value(low, info.unit)}至{format_value(high, info.unit)}之间，"
-            f"中位数为{format_value(data.city_median.get(indicator), info.unit)}"
+            f"各校{info.name}介于{scale.text(low)}至{scale.text(high)}之间，"
+            f"中位数为{scale.text(data.city_median.get(indicator))}"
         )
         if target:
             same = [
                 x
                 for x in data.targets
-                if x.scope == "school"
-                and (x.set_id, x.target_id) == (target.set_id, target.target_id)
+                if (x.set_id, x.target_id) == (target.set_id, target.target_id)
+                and x.met is not None
             ]
             met = sum(1 for x in same if x.met is True)
-            applies = len(same)
-            spread += f"；适用该目标的{applies}所学校中{met}所达到{format_threshold(target.threshold, info.unit)}的目标"
+            line = line_text(target, info.unit, "zh")
+            spread += (
+                f"；按{target.level}（{target.name}，{line}），"
+                f"作出判定的{len(same)}所学校中{met}所达到"
+            )
         sentences.append(spread + "。")
     else:
         sentences.append(
-            f"Schools range from {format_value(low, info.unit, 'en')} to "
-            f"{format_value(high, info.unit, 'en')}; the median school is at "
-            f"{format_value(data.city_median.get(indicator), info.unit, 'en')}."
+            f"Schools range from {scale.text(low, 'en')} to {scale.text(high, 'en')}; "
+            f"the median school is at {scale.text(data.city_median.get(indicator), 'en')}."
         )
     chart = charts.ratio_bars(
-        [_short(s.name) for s in data.schools],
+        [s.short_name or s.name for s in data.schools],
         values,
         info.unit,
         fonts,
         target=target.threshold if target else None,
         comparison=(target.comparison if target else None) or "ge",
-        target_label=target_label(target, t) if target else "",
+        tolerance=target.tolerance if target else None,
+        target_label=level_label(target, t.lang) if target else "",
         lang=t.lang,
     )
     caption = f"各校{info.name}" if t.lang == "zh" else f"{info.name_en} by school"
@@ -286,8 +323,8 @@ def _distribution(
     )
 
 
-def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -> CityView:
-    infos = info_by_id(spec)
+def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
+    infos = info_by_id(data.indicators)
     lang = t.lang
     zh = lang == "zh"
     since = (
@@ -298,28 +335,45 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
     blocks: dict[str, Block] = {}
 
     n_schools = len(data.schools)
+    comp = data.completeness
     opening = (
         f"{data.year}年度全市共有{n_schools}所中等职业学校报送并通过审核的质量年报数据，"
-        f"分布在{len(data.counties)}个县(市、区)。"
+        f"分布在{len(data.counties)}个县（市、区）。"
         if zh
         else f"In {data.year}, {n_schools} schools in {len(data.counties)} counties have accepted data."
     )
     sentences = [opening]
+    if comp.missing:
+        names = "、".join(n or c for c, n in comp.missing)
+        sentences.append(
+            f"应报送的{comp.expected}所学校中尚有{len(comp.missing)}所（{names}）的数据未报送或未通过审核，"
+            f"以下全市数据为已报送学校的合计，不与上年比较。"
+            if zh
+            else f"{len(comp.missing)} of {comp.expected} schools have no accepted data yet "
+            f"({names}): city figures cover the schools that submitted and are not compared "
+            f"with the year before."
+        )
+    elif data.previous_year and not data.comparable:
+        sentences.append(
+            f"{data.previous_year}年度报送的学校与本年度不同，全市合计数不与上年比较。"
+            if zh
+            else f"The schools that submitted in {data.previous_year} differ from this year's: "
+            "city totals are not compared."
+        )
     city_targets = [x for x in data.targets if x.scope == "city"]
+    previous = data.previous if data.comparable else {}
     for i in CITY_SENTENCES:
         info = infos.get(i)
         if info is None:
             continue
-        target = target_for(i, city_targets, infos)
         sentences.append(
             describe(
                 t.subject_city,
                 info.label(lang),
                 data.city.get(i),
                 info.unit,
-                target=target.threshold if target else None,
-                target_label=target_label(target, t) if target else None,
-                previous=data.previous.get(i),
+                target=sentence_target(i, city_targets),
+                previous=previous.get(i),
                 since=since,
                 lang=lang,
             )
@@ -330,53 +384,47 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
             "city-figures-table",
             CITY_FIGURES,
             data.city,
-            data.previous,
+            previous,
             data.city_median,
             infos,
             t,
             year=data.year,
-            previous_year=data.previous_year,
+            previous_year=data.previous_year if data.comparable else None,
             median_label=t.city_median,
         ),
         table_caption="全市主要指标（比例按全市合计计算）"
         if zh
         else "Main indicators (ratios of city totals)",
     )
-    county_cols = [Column("name", t.county, "19%"), Column("schools", t.schools, "9%", "right")]
-    width = f"{72 // len(COUNTY_COLUMNS)}%"
-    county_cols += [Column(i, infos[i].label(lang), width, "right") for i in COUNTY_COLUMNS]
-    county_rows = [
-        {
-            "name": c.name,
-            "schools": str(c.schools),
+    county_cols = [Column("name", t.county, "16%"), Column("schools", t.schools, "7%", "right")]
+    width = f"{77 // len(COUNTY_COLUMNS)}%"
+    county_cols += [Column(i, _head(i, infos, lang), width, "right") for i in COUNTY_COLUMNS]
+
+    def county_row(name: str, schools: int, values: dict) -> dict:
+        return {
+            "name": keep_together(name),
+            "schools": str(schools),
             **{
-                i: format_value(c.values.get(i), infos[i].unit, lang, with_unit=False)
+                i: keep_together(format_value(values.get(i), infos[i].unit, lang, with_unit=False))
                 for i in COUNTY_COLUMNS
             },
         }
-        for c in data.counties
-    ]
-    county_rows.append(
-        {
-            "name": t.city_total,
-            "schools": str(n_schools),
-            **{
-                i: format_value(data.city.get(i), infos[i].unit, lang, with_unit=False)
-                for i in COUNTY_COLUMNS
-            },
-        }
-    )
+
+    county_rows = [county_row(c.name, c.schools, c.values) for c in data.counties]
+    county_rows.append(county_row(t.city_total, n_schools, data.city))
     blocks["counties"] = Block(
         table=text_table("city-counties-table", county_cols, county_rows, font_size="8pt"),
-        table_caption="各县(市、区)主要指标" if zh else "Main indicators by county",
+        table_caption="各县（市、区）主要指标" if zh else "Main indicators by county",
     )
 
     matrices, n_targets, summary = _matrix(data, infos, t)
+    sets = list(dict.fromkeys(x.set_name or x.set_id for x in data.targets))
     if summary:
+        named = "；".join(sets)
         blocks["target_summary"] = Block(
             sentences=(
                 (
-                    "全市各校适用目标达成情况汇总如下。"
+                    f"本报告对照的目标和标准：{named}。全市各校适用目标达成情况汇总如下。"
                     if zh
                     else "Attainment of each school target:"
                 ),
@@ -384,13 +432,14 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
             table=text_table(
                 "city-target-summary",
                 [
-                    Column("name", t.target, "25%"),
-                    Column("clause", t.clause, "22%"),
-                    Column("line", t.threshold, "11%", "center"),
-                    Column("applies", t.schools, "9%", "right"),
-                    Column("met", t.met_count, "9%", "right"),
-                    Column("missed", t.missed_count, "10%", "right"),
-                    Column("share", t.attainment, "14%", "right"),
+                    Column("name", t.target, "21%"),
+                    Column("level", t.level, "11%"),
+                    Column("clause", t.clause, "21%"),
+                    Column("line", t.threshold, "16%", "center"),
+                    Column("applies", t.judged_count, "8%", "right"),
+                    Column("met", t.met_count, "7%", "right"),
+                    Column("missed", t.missed_count, "7%", "right"),
+                    Column("share", t.attainment, "9%", "right"),
                 ],
                 summary,
                 font_size="8.5pt",
@@ -398,7 +447,7 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
             table_caption="各项目标达成汇总" if zh else "Targets: summary",
         )
     else:
-        blocks["target_summary"] = Block(sentences=(t.no_targets,))
+        blocks["target_summary"] = Block(sentences=(t.no_targets_city,))
     city_rows = []
     for x in city_targets:
         unit = target_unit(x, infos)
@@ -407,8 +456,8 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
                 target=x,
                 unit=unit,
                 value=format_value(x.value, unit, lang),
-                line=comparison_text(x.comparison, x.threshold, unit, lang),
-                verdict=verdict(x.met, lang),
+                line=line_text(x, unit, lang),
+                verdict=verdict(x, lang),
             )
         )
     blocks["city_targets"] = (
@@ -416,7 +465,7 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
             table=target_table("city-targets-table", city_rows, t), table_caption=t.sec_city_targets
         )
         if city_rows
-        else Block(sentences=(t.no_targets,))
+        else Block(sentences=(t.no_targets_city,))
     )
 
     distributions = tuple(
@@ -424,17 +473,20 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
     )
 
     total_enrolled = sum(c.enrolled for c in data.categories) or 1.0
+    offered = sum(c.specialties for c in data.categories)
     blocks["specialties"] = Block(
         sentences=(
             (
-                f"全市{data.year}年度共开设专业点{sum(c.specialties for c in data.categories)}个，"
-                f"覆盖{len(data.categories)}个专业大类；新增{sum(c.added for c in data.categories)}个、"
-                f"停招{sum(c.stopped for c in data.categories)}个、撤销{sum(c.cancelled for c in data.categories)}个。"
+                f"全市{data.year}年度共开设专业点{offered}个，"
+                f"覆盖{sum(1 for c in data.categories if c.specialties)}个专业大类，"
+                f"其中新增{sum(c.added for c in data.categories)}个、"
+                f"停招{sum(c.stopped for c in data.categories)}个；"
+                f"另撤销专业点{sum(c.cancelled for c in data.categories)}个。"
             )
             if zh
             else (
-                f"{sum(c.specialties for c in data.categories)} specialties in "
-                f"{len(data.categories)} categories."
+                f"{offered} specialties in "
+                f"{sum(1 for c in data.categories if c.specialties)} categories."
             ),
         ),
         table=number_table(
@@ -443,17 +495,17 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
                 Column("name", t.category, "22%"),
                 Column("specialties", t.specialties, "10%", "right"),
                 Column("schools", t.schools, "9%", "right"),
-                Column("enrolled", t.enrolled, "12%", "right"),
-                Column("share", t.share, "10%", "right"),
+                Column("enrolled", t.enrolled, "11%", "right"),
+                Column("share", t.share, "9%", "right"),
                 Column("admitted", t.admitted, "10%", "right"),
                 Column("graduates", t.graduates, "10%", "right"),
                 Column("added", t.added, "6%", "right"),
                 Column("stopped", t.stopped, "6%", "right"),
-                Column("cancelled", t.cancelled, "5%", "right"),
+                Column("cancelled", t.cancelled, "7%", "right"),
             ],
             [
                 {
-                    "name": f"{c.code} {c.name}",
+                    "name": keep_together(f"{c.code} {c.name}"),
                     "specialties": c.specialties,
                     "schools": c.schools,
                     "enrolled": c.enrolled,
@@ -479,7 +531,9 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
             percent=("share",),
             font_size="8pt",
         ),
-        table_caption="按专业大类的专业布局" if zh else "Specialties by category",
+        table_caption="按专业大类的专业布局（专业点数不含撤销）"
+        if zh
+        else "Specialties by category",
     )
     blocks["specialty_chart"] = (
         Block(
@@ -496,78 +550,17 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
         else Block()
     )
 
-    comp = data.completeness
-    blocks["completeness"] = Block(
-        sentences=(
-            (
-                f"{data.year}年度应报送学校{comp.expected}所，已报送并通过审核{comp.received}所，"
-                f"报送率{format_value(comp.share, 'percent')}；被退回文件{len(comp.rejected)}个，"
-                f"带警告通过{comp.accepted_with_warnings}个。"
-            )
-            if zh
-            else (
-                f"{comp.received} of {comp.expected} schools have an accepted submission "
-                f"({format_value(comp.share, 'percent', 'en')}); {len(comp.rejected)} files were rejected."
-            ),
-        )
-    )
-    blocks["missing"] = (
-        Block(
-            table=text_table(
-                "city-missing-table",
-                [Column("code", t.school_code, "30%"), Column("name", t.school, "70%")],
-                [{"code": c, "name": n} for c, n in comp.missing],
-            ),
-            table_caption=t.missing_schools,
-        )
-        if comp.missing
-        else Block()
-    )
-    blocks["rejected"] = (
-        Block(
-            table=text_table(
-                "city-rejected-table",
-                [
-                    Column("school", t.school, "26%"),
-                    Column("file", t.file, "34%"),
-                    Column("errors", t.errors, "9%", "right"),
-                    Column("warnings", t.warnings, "9%", "right"),
-                    Column("time", t.time, "22%", "center"),
-                ],
-                [
-                    {
-                        "school": r.school_name or r.school_code,
-                        "file": r.file_name,
-                        "errors": str(r.errors),
-                        "warnings": str(r.warnings),
-                        "time": r.ingested_at,
-                    }
-                    for r in comp.rejected
-                ],
-                font_size="8pt",
-            ),
-            table_caption=t.rejected_files,
-        )
-        if comp.rejected
-        else Block(sentences=(t.no_rejected,))
-    )
-
     if len(data.trends) > 1:
         years = [y for y, _ in data.trends]
         trend_cols = [Column("year", t.year, "10%")] + [
-            Column(
-                i,
-                t.schools if i == "schools" else infos[i].label(lang),
-                f"{90 // len(TREND_TABLE)}%",
-                "right",
-            )
+            Column(i, _head(i, infos, lang), f"{90 // len(TREND_TABLE)}%", "right")
             for i in TREND_TABLE
         ]
         trend_rows = [
             {
                 "year": str(y),
                 **{
-                    i: (
+                    i: keep_together(
                         str(int(v.get("schools") or 0))
                         if i == "schools"
                         else format_value(v.get(i), infos[i].unit, lang, with_unit=False)
@@ -578,70 +571,38 @@ def city_view(data: CityReportData, spec: Spec, t: Labels, fonts: ReportFonts) -
             for y, v in data.trends
         ]
         blocks["trends"] = Block(
+            sentences=(
+                (
+                    "历年数据为各年度报送学校的合计，学校数不同的年份之间合计数不宜直接比较。"
+                    if zh
+                    else "Each year sums the schools that submitted that year."
+                ),
+            ),
             table=text_table("city-trends-table", trend_cols, trend_rows, font_size="8pt"),
             table_caption="历年主要指标" if zh else "Main indicators by year",
         )
-        blocks["trend_chart"] = Block(
-            chart=charts.trend_lines(
-                years,
-                [(infos[i].label(lang), [v.get(i) for _, v in data.trends]) for i in TREND_RATIOS],
-                "percent",
-                fonts,
-                lang=lang,
-            ),
-            chart_caption="历年主要比例指标" if zh else "Main ratios by year",
-        )
+        # Two series a chart, so every label can be placed (or dropped) without overlap.
+        for n, pair in enumerate(TREND_PAIRS):
+            blocks[f"trend_chart_{n}"] = Block(
+                chart=charts.trend_lines(
+                    years,
+                    [(infos[i].label(lang), [v.get(i) for _, v in data.trends]) for i in pair],
+                    "percent",
+                    fonts,
+                    lang=lang,
+                ),
+                chart_caption=(
+                    "历年" + "和".join(infos[i].name for i in pair)
+                    if zh
+                    else " and ".join(infos[i].name_en for i in pair) + " by year"
+                ),
+            )
     else:
         blocks["trends"] = Block(sentences=(t.one_year_only,))
-        blocks["trend_chart"] = Block()
-
-    blocks["quality"] = _quality(data, t)
     return CityView(
         data=data,
         blocks=blocks,
         distributions=distributions,
         matrices=matrices,
         matrix_wide=n_targets > MATRIX_WIDE_AFTER,
-    )
-
-
-def _quality(data: CityReportData, t: Labels) -> Block:
-    from ..findings import CATALOGUE
-
-    zh = t.lang == "zh"
-    comp = data.completeness
-    errors = sum(r.errors for r in comp.rejected)
-    sentence = (
-        f"本年度被退回的文件共有错误{errors}处；通过审核但带有警告的文件{comp.accepted_with_warnings}个。"
-        if zh
-        else f"Rejected files carry {errors} errors; "
-        f"{comp.accepted_with_warnings} accepted files carry warnings."
-    )
-    if not data.findings_by_code:
-        return Block(sentences=(sentence, t.no_findings))
-    rows = []
-    for code, count in data.findings_by_code:
-        kind = CATALOGUE.get(code)
-        rows.append(
-            {
-                "code": code,
-                "title": (kind.title_zh if zh else kind.title_en) if kind else "",
-                "severity": kind.severity if kind else "",
-                "count": format_value(count, "", with_unit=False),
-            }
-        )
-    return Block(
-        sentences=(sentence,),
-        table=text_table(
-            "city-findings-table",
-            [
-                Column("code", t.code, "34%"),
-                Column("title", t.finding, "36%"),
-                Column("severity", t.kind, "15%", "center"),
-                Column("count", t.count, "15%", "right"),
-            ],
-            rows,
-            font_size="8.5pt",
-        ),
-        table_caption="数据质量问题（按代码）" if zh else "Findings by code",
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "school_report_kind": (
+    "school_report_kind": ("质量年度报告", "Annual Quality Report"),
+    "city_report_kind": (
         "中等职业教育质量年度报告",
         "Annual Quality Report of Secondary Vocational Education",
     ),
     "school_title": (
-        "{name}中等职业教育质量年度报告（{year}年度）",
+        "{name}质量年度报告（{year}年度）",
         "{name}: Annual Quality Report {year}",
     ),
     "city_title": (
@@ -18,7 +19,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "city_default": ("全市", "City"),
     "toc": ("目录", "Contents"),
     "page_of": ("第 {n} 页 共 {m} 页", "Page {n} of {m}"),
-    "year_label": ("{year}年度", "{year}"),
+    "year_label": ("（{year}年度）", "{year}"),
     "compiled_by": ("编制单位：{name}", "Compiled by {name}"),
     "county": ("所属县(市、区)", "County"),
     "school_code": ("学校标识码", "School code"),
@@ -46,11 +47,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ch_targets": ("目标达成情况", "Targets"),
     "ch_indicators": ("附录 指标表", "Appendix: indicators"),
     "narrative_heading": ("学校自述", "In the school's words"),
-    "narrative_missing": ("本部分学校未填写。", "The school did not write this section."),
+    "narrative_missing": ("本部分未填写。", "This section has not been written."),
     "no_specialties": ("本年度未填报专业设置。", "No specialties were submitted this year."),
     "no_targets": (
         "本年度没有适用于本校的目标，或尚未运行目标检查（qualityreport check）。",
         "No target applies to this school this year, or targets have not been checked yet.",
+    ),
+    "no_targets_city": (
+        "本年度没有对照的目标结果，或尚未运行目标检查（qualityreport check）。",
+        "No target results for this year, or targets have not been checked yet.",
     ),
     # table headers
     "indicator": ("指标", "Indicator"),
@@ -67,6 +72,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kind_derived": ("计算", "derived"),
     "kind_computed": ("计算", "computed"),
     "target": ("目标", "Target"),
+    "level": ("级别", "Level"),
+    "judged_count": ("判定数", "Judged"),
     "clause": ("依据", "Source"),
     "threshold": ("目标值", "Threshold"),
     "result": ("结果", "Result"),
@@ -112,11 +119,21 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ch_specialty_structure": ("专业结构", "Specialty structure"),
     "ch_completeness": ("数据报送情况", "Completeness of submissions"),
     "ch_trends": ("历年趋势", "Trends"),
-    "ch_quality": ("数据质量", "Data quality"),
+    "ch_quality": ("数据质量问题汇总", "Findings by rule"),
+    "quality_report_kind": ("质量年报数据报送与数据质量情况", "Submissions and data quality"),
+    "internal": ("（内部资料，不公开）", "(internal, not for publication)"),
+    "hit_list": ("各规则查出的问题（按学校数）", "Findings by rule (most schools first)"),
+    "files": ("文件数", "Files"),
+    "none_missing": (
+        "应报送的学校都已报送并通过审核。",
+        "Every expected school has accepted data.",
+    ),
     "ch_school_reports": ("附录 分报告", "Appendix: school reports"),
     "matrix_legend": (
-        "绿色为达成，红色为未达成，灰色为无数据，空白为该目标不适用于该校。",
-        "Green: met; red: missed; grey: no data; blank: the target does not apply.",
+        "绿色为达成，红色为未达成，灰色为未作判定：缺参数（艺术类、边远脱贫地区学校的省定标准尚未设定）、"
+        "缺数、缺分项（部分分项无法判定）、未报送、未到期（未到考核年度）；不适用为该目标不适用于该校。",
+        "Green: met; red: missed; grey: no verdict (no line set, no value, partial, no "
+        "submission, not due yet); n/a: the target does not apply.",
     ),
     "missing_schools": ("未报送或未通过审核的学校", "Schools without an accepted submission"),
     "rejected_files": ("被退回的文件", "Rejected files"),

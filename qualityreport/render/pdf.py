@@ -9,20 +9,20 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from ..city import CityConfig
 from ..errors import RenderError
 from ..resources import templates_dir
-from ..spec import Spec
 from .fonts import ReportFonts, find_cjk_fonts
 from .labels import Labels
-from .report_data import report_spec
 
 if TYPE_CHECKING:
+    from .report_data import CityReportData, SchoolReportData
     from .school_view import SchoolView
 
 CN_NUMBERS = ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、")
@@ -37,6 +37,7 @@ class RenderResult:
     seconds: float
     refused: tuple[str, ...] = ()  # URLs the fetcher would not load
     messages: tuple[str, ...] = ()  # WeasyPrint's warnings and errors
+    notes: tuple[str, ...] = ()  # what the report could not say (no city configuration …)
 
 
 @dataclass(frozen=True)
@@ -214,30 +215,79 @@ def write_pdf(html: str, output: str | Path, options: Options) -> RenderResult:
     )
 
 
-def _cover_note(t: Labels, year: int, issuer: str) -> str:
+def publication_text(month: str, lang: str = "zh") -> str:
+    """2025-03 as 2025年3月 (March 2025)."""
+    year, _, number = month.partition("-")
+    if lang == "zh":
+        return f"{year}年{int(number)}月"
+    names = "January February March April May June July August September October November December"
+    return f"{names.split()[int(number) - 1]} {year}"
+
+
+def missing_configuration(city: CityConfig | None) -> tuple[str, ...]:
+    """What the city report's cover cannot say for want of a city configuration."""
+    if city is None:
+        return ("name", "issuer", "publication")
+    lacks = []
+    if not city.name:
+        lacks.append("name")
+    if not city.issuer:
+        lacks.append("issuer")
+    if not city.publication:
+        lacks.append("publication")
+    return tuple(lacks)
+
+
+_LACKS = {
+    "name": ("城市名称", "city name"),
+    "issuer": ("编制单位", "issuer"),
+    "publication": ("发布月份", "publication month"),
+}
+
+
+def lacking_note(lacks: tuple[str, ...], lang: str) -> str:
+    """The line the cover and the log print when the city configuration is missing or partial."""
+    if not lacks:
+        return ""
+    zh = lang == "zh"
+    names = ("、" if zh else ", ").join(_LACKS[x][0 if zh else 1] for x in lacks)
+    if zh:
+        return f"未提供城市配置（--config）中的{names}"
+    return f"no city configuration (--config) gave the {names}"
+
+
+def _cover_note(t: Labels, year: int, issuer: str, publication: str) -> str:
+    when = publication_text(publication, t.lang) if publication else str(year + 1)
+    if t.lang == "zh" and not publication:
+        when += "年"
     if t.lang == "zh":
-        return f"{issuer}　{year + 1}年" if issuer else f"{year + 1}年"
-    return f"{issuer}, {year + 1}" if issuer else str(year + 1)
+        return f"{issuer}　{when}" if issuer else when
+    return f"{issuer}, {when}" if issuer else when
 
 
-def school_report_html(
-    db_path: str | Path,
-    school: str,
-    year: int,
-    *,
-    options: Options = Options(),
-    spec: Spec | None = None,
-) -> str:
-    """The school report as HTML (what render_school_report prints to PDF)."""
-    from .report_data import load_school_report_data
+def _options(
+    lang: str,
+    template_dir: str | Path | None,
+    logo: str | Path | None,
+    font_families: Iterable[str] | None,
+) -> Options:
+    return Options(
+        lang=lang,
+        template_dir=Path(template_dir) if template_dir else None,
+        logo=Path(logo) if logo else None,
+        font_families=tuple(font_families) if font_families is not None else None,
+    )
+
+
+def school_report_html(data: SchoolReportData, *, options: Options = Options()) -> str:
+    """The school report as HTML (what render_school_report prints to PDF): its own document
+    with its own data, so it can be rendered apart from the city report."""
     from .school_view import school_view
 
     fonts = _fonts(options.font_families)
-    spec = spec or report_spec(db_path)
     context = _common_context(options, fonts)
     t = context["t"]
-    data = load_school_report_data(db_path, school, year, spec=spec)
-    view = school_view(data, spec, t, fonts)
+    view = school_view(data, t, fonts)
     a = view.anchor
     toc = [
         (1, f"{a}-{key}", f"{context['num'][n]}{getattr(t, 'ch_' + key)}")
@@ -256,138 +306,161 @@ def school_report_html(
         )
     ]
     toc.append((1, f"{a}-indicators", t.ch_indicators))
+    city = data.city_config
     context.update(
         v=view,
         title=view.title,
         author=data.name,
         toc_entries=toc,
         cover_lines=[data.name, t.school_report_kind],
-        cover_subtitle=t("year_label", year=year),
-        cover_note=_cover_note(t, year, data.name),
+        cover_subtitle=t("year_label", year=data.year),
+        cover_note=_cover_note(t, data.year, data.name, city.publication if city else ""),
     )
     return _render_template("school.html.j2", options, context)
 
 
-def render_school_report(
-    db_path: str | Path,
-    school: str,
-    year: int,
-    output: str | Path,
-    *,
-    lang: str = "zh",
-    template_dir: str | Path | None = None,
-    logo: str | Path | None = None,
-    spec: Spec | None = None,
-    font_families: Iterable[str] | None = None,
-) -> RenderResult:
-    """One school's 质量年报 as a PDF; the school is given by its code or full name."""
-    options = Options(
-        lang=lang,
-        template_dir=Path(template_dir) if template_dir else None,
-        logo=Path(logo) if logo else None,
-        font_families=tuple(font_families) if font_families is not None else None,
-    )
-    html = school_report_html(db_path, school, year, options=options, spec=spec)
-    return write_pdf(html, output, options)
+def city_title(city: CityConfig | None, year: int, t: Labels) -> str:
+    place = city.name if city and t.lang == "zh" else (city.name_en or city.name) if city else ""
+    return t("city_title", city=place or t.city_default, year=year)
 
 
 def city_report_html(
-    db_path: str | Path,
-    year: int,
+    data: CityReportData,
     *,
+    schools: tuple[SchoolReportData, ...] = (),
     title: str | None = None,
-    city: str | None = None,
-    issuer: str | None = None,
-    with_school_reports: bool = False,
     options: Options = Options(),
-    spec: Spec | None = None,
 ) -> str:
-    """The city report (总报告) as HTML, optionally with every school report as an appendix."""
+    """The city report (总报告) as HTML, with the given school reports as an appendix."""
     from .city_view import city_view
-    from .report_data import load_city_report_data, load_school_reports
     from .school_view import school_view
 
     fonts = _fonts(options.font_families)
-    spec = spec or report_spec(db_path)
     context = _common_context(options, fonts)
     t = context["t"]
     num = context["num"]
-    data = load_city_report_data(db_path, year, spec=spec)
-    view = city_view(data, spec, t, fonts)
-    place = city or t.city_default
-    cover_lines = (
-        [title]
-        if title
-        else (
-            [place, t.school_report_kind]
-            if t.lang == "zh"
-            else [t("city_title", city=place, year=year)]
-        )
-    )
-    title = title or t("city_title", city=place, year=year)
-    schools: tuple[SchoolView, ...] = ()
-    if with_school_reports:
-        schools = tuple(
-            school_view(d, spec, t, fonts) for d in load_school_reports(db_path, year, spec=spec)
-        )
+    view = city_view(data, t, fonts)
+    city = data.city_config
+    lacks = missing_configuration(city)
+    place = city.name if city and city.name else ""
+    if title:
+        cover_lines = [title]
+    elif t.lang == "zh":
+        cover_lines = [place, t.city_report_kind] if place else [t.city_report_kind]
+    else:
+        cover_lines = [city_title(city, data.year, t)]
+    title = title or city_title(city, data.year, t)
+    views: tuple[SchoolView, ...] = tuple(school_view(d, t, fonts) for d in schools)
     toc = [
         (1, "city-key", f"{num[0]}{t.ch_city_key}"),
         (1, "city-targets", f"{num[1]}{t.ch_city_targets}"),
         (1, "city-distributions", f"{num[2]}{t.ch_distributions}"),
         (1, "city-specialties", f"{num[3]}{t.ch_specialty_structure}"),
-        (1, "city-completeness", f"{num[4]}{t.ch_completeness}"),
-        (1, "city-trends", f"{num[5]}{t.ch_trends}"),
-        (1, "city-quality", f"{num[6]}{t.ch_quality}"),
+        (1, "city-trends", f"{num[4]}{t.ch_trends}"),
     ]
-    if schools:
+    if views:
         toc.append((1, "city-appendix", t.ch_school_reports))
-        toc += [(3, f"{v.anchor}-title", v.data.name) for v in schools]
+        toc += [(3, f"{v.anchor}-title", v.data.name) for v in views]
+    note = _cover_note(t, data.year, city.issuer if city else "", city.publication if city else "")
     context.update(
         c=view,
-        schools=schools,
+        schools=views,
         title=title,
-        author=issuer or place,
+        author=(city.issuer or city.name) if city else "",
         toc_entries=toc,
         cover_lines=cover_lines,
-        cover_subtitle=t("year_label", year=year),
-        cover_note=_cover_note(t, year, issuer or ""),
+        cover_subtitle=t("year_label", year=data.year),
+        cover_note=note,
+        cover_lacks=lacking_note(lacks, t.lang),
     )
     return _render_template("city.html.j2", options, context)
 
 
-def render_city_report(
+def render_school_report(
     db_path: str | Path,
-    year: int,
+    school: str,
+    year: int | None,
     output: str | Path,
     *,
+    city: CityConfig | None = None,
+    lang: str = "zh",
+    template_dir: str | Path | None = None,
+    logo: str | Path | None = None,
+    font_families: Iterable[str] | None = None,
+) -> RenderResult:
+    """One school's 质量年报 as a PDF; the school is given by its code or full name."""
+    from ..store import open_store
+    from .report_data import load_school_report_data
+
+    options = _options(lang, template_dir, logo, font_families)
+    _fonts(options.font_families)  # no font: stop before reading anything
+    with open_store(db_path, read_only=True) as store:
+        data = load_school_report_data(store, school, year, city=city)
+    return write_pdf(school_report_html(data, options=options), output, options)
+
+
+def render_city_report(
+    db_path: str | Path,
+    year: int | None,
+    output: str | Path,
+    *,
+    city: CityConfig | None = None,
     title: str | None = None,
-    city: str | None = None,
-    issuer: str | None = None,
     with_school_reports: bool = False,
     lang: str = "zh",
     template_dir: str | Path | None = None,
     logo: str | Path | None = None,
-    spec: Spec | None = None,
     font_families: Iterable[str] | None = None,
 ) -> RenderResult:
-    """The city's 总报告 as a PDF (with every school report as an appendix if asked)."""
-    options = Options(
-        lang=lang,
-        template_dir=Path(template_dir) if template_dir else None,
-        logo=Path(logo) if logo else None,
-        font_families=tuple(font_families) if font_families is not None else None,
-    )
-    html = city_report_html(
-        db_path,
-        year,
+    """The city's 总报告 as a PDF (with every school report as an appendix if asked). Without a
+    city configuration the cover and the result's notes say what it lacked."""
+    from ..store import open_store
+    from .report_data import load_city_report_data, load_school_reports
+
+    options = _options(lang, template_dir, logo, font_families)
+    _fonts(options.font_families)
+    with open_store(db_path, read_only=True) as store:
+        data = load_city_report_data(store, year, city=city)
+        schools = load_school_reports(store, data.year, city=city) if with_school_reports else ()
+    html = city_report_html(data, schools=schools, title=title, options=options)
+    result = write_pdf(html, output, options)
+    note = lacking_note(missing_configuration(city), "zh")
+    return replace(result, notes=(note,) if note else ())
+
+
+def render_quality_report(
+    db_path: str | Path,
+    year: int | None,
+    output: str | Path,
+    *,
+    city: CityConfig | None = None,
+    lang: str = "zh",
+    font_families: Iterable[str] | None = None,
+) -> RenderResult:
+    """The bureau's internal report: completeness of the year's submissions, the files
+    returned, and every rule with the files and schools it caught."""
+    from ..store import open_store
+    from .quality_view import load_quality_report_data, quality_blocks
+
+    options = _options(lang, None, None, font_families)
+    fonts = _fonts(options.font_families)
+    with open_store(db_path, read_only=True) as store:
+        data = load_quality_report_data(store, year, city=city)
+    context = _common_context(options, fonts)
+    t = context["t"]
+    place = city.name if city else ""
+    title = f"{place}{t.quality_report_kind}" if t.lang == "zh" else t.quality_report_kind
+    context.update(
+        b=quality_blocks(data, t),
         title=title,
-        city=city,
-        issuer=issuer,
-        with_school_reports=with_school_reports,
-        options=options,
-        spec=spec,
+        author=city.issuer if city else "",
+        toc_entries=[],
+        cover_lines=[x for x in (place, t.quality_report_kind) if x],
+        cover_subtitle=t("year_label", year=data.year),
+        cover_note=_cover_note(t, data.year, city.issuer if city else "", ""),
+        cover_lacks=t.internal,
     )
-    return write_pdf(html, output, options)
+    return write_pdf(_render_template("quality.html.j2", options, context), output, options)
 
 
 def report_file_name(code: str, name: str, year: int) -> str:
@@ -398,16 +471,21 @@ def report_file_name(code: str, name: str, year: int) -> str:
 
 
 def _render_one(job: tuple) -> RenderResult:
-    db_path, code, year, output, options = job
-    html = school_report_html(db_path, code, year, options=options)
-    return write_pdf(html, output, options)
+    db_path, code, year, output, options, city = job
+    from ..store import open_store
+    from .report_data import load_school_report_data
+
+    with open_store(db_path, read_only=True) as store:
+        data = load_school_report_data(store, code, year, city=city)
+    return write_pdf(school_report_html(data, options=options), output, options)
 
 
 def render_school_reports(
     db_path: str | Path,
-    year: int,
+    year: int | None,
     out_dir: str | Path,
     *,
+    city: CityConfig | None = None,
     workers: int | None = None,
     lang: str = "zh",
     template_dir: str | Path | None = None,
@@ -415,26 +493,25 @@ def render_school_reports(
     font_families: Iterable[str] | None = None,
     progress: Callable[[RenderResult], None] | None = None,
 ) -> tuple[RenderResult, ...]:
-    """Every school's report for a year, one process per core; returns results in code order."""
+    """Every school's report for a year, one process per core; results in the city's order."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from multiprocessing import get_context
 
-    from .report_data import school_codes
+    from ..store import open_store
+    from .report_data import report_year, school_codes
 
-    options = Options(
-        lang=lang,
-        template_dir=Path(template_dir) if template_dir else None,
-        logo=Path(logo) if logo else None,
-        font_families=tuple(font_families) if font_families is not None else None,
-    )
+    options = _options(lang, template_dir, logo, font_families)
     _fonts(options.font_families)  # fail once, before starting any process
     _check_template_dir(options.template_dir)
     _logo_uri(options.logo)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    with open_store(db_path, read_only=True) as store:
+        year = report_year(store, year)
+        codes = school_codes(store, year, city)
     jobs = [
-        (str(db_path), code, year, out_dir / report_file_name(code, name, year), options)
-        for code, name in school_codes(db_path, year)
+        (str(db_path), code, year, out_dir / report_file_name(code, name, year), options, city)
+        for code, name in codes
     ]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     results: dict[str, RenderResult] = {}

@@ -1,16 +1,22 @@
-"""Read what a report needs from the store's views into frozen dataclasses."""
+"""Read what a report needs through the store's read-only API into frozen dataclasses.
+
+A report's data is complete in itself (indicator names and units, the city's declarations, the
+target verdicts the report may print): rendering never opens the database.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..check.results import TargetResult
+from ..city import CityConfig
 from ..errors import RenderError
-from ..spec import NARRATIVE_MAX_DEFAULT, Spec, load_spec, spec_from_texts
+from ..spec import NARRATIVE_MAX_DEFAULT, Spec
+from ..store import Store, latest_year
+from ..store.views import CLOSED_STATUS
 
 SCHOOL_COLUMNS = (
     "school_code",
@@ -76,6 +82,9 @@ class SchoolReportData:
     targets: tuple[TargetResult, ...]
     history: tuple[tuple[int, dict[str, float | None]], ...] = ()
     city_history: tuple[tuple[int, dict[str, float | None]], ...] = ()
+    indicators: tuple[IndicatorInfo, ...] = ()
+    city_config: CityConfig | None = None
+    short_name: str = ""  # the name documents and charts use (an alias in the city configuration)
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,7 @@ class AreaRow:
     county: str
     schools: int
     values: dict[str, float | None]
+    short_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,12 @@ class CityReportData:
     completeness: Completeness
     trends: tuple[tuple[int, dict[str, float | None]], ...]
     findings_by_code: tuple[tuple[str, int], ...] = field(default=())
+    indicators: tuple[IndicatorInfo, ...] = ()
+    city_config: CityConfig | None = None
+    # The year before has exactly this year's schools, all expected ones submitted: city totals
+    # can be compared. Otherwise a change would compare a partial year with a full one.
+    comparable: bool = True
+    short_names: dict[str, str] = field(default_factory=dict)
 
 
 def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
@@ -164,52 +180,11 @@ def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
     return submitted + derived + computed
 
 
-class _Store:
-    """A read-only connection to the store file with small helpers."""
-
-    def __init__(self, db_path: str | Path):
-        from ..store.schema import connect
-
-        path = self.path = Path(db_path)
-        if not path.is_file():
-            raise RenderError(f"数据库文件不存在 / database not found: {path}")
-        # an ingest holding the file is waited for, then reported as "database busy"
-        self.con = connect(path, read_only=True)
-        names = self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        self.relations = {n for (n,) in names}
-        missing = {"school_year", "city_year"} - self.relations
-        if missing:
-            self.close()
-            raise RenderError(
-                f"{path} 不是质量年报数据库（缺少 {', '.join(sorted(missing))}），请先运行 qualityreport ingest"
-            )
-
-    def recorded_spec(self) -> Spec | None:
-        """The spec the database records (the spec that built its views)."""
-        if not self.has("spec_records"):
-            return None
-        (files,) = self.con.execute(
-            "SELECT files FROM spec_records ORDER BY spec_id DESC LIMIT 1"
-        ).fetchall()[0]
-        texts = tuple((str(name), str(text)) for name, text in json.loads(files))
-        return spec_from_texts(texts, Path(str(self.path)))
-
-    def rows(self, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, list(params))
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-
-    def has(self, relation: str) -> bool:
-        return relation in self.relations
-
-    def close(self):
-        self.con.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+def _dicts(store: Store, sql: str, params: tuple = ()) -> list[dict[str, Any]]:
+    """Rows as dicts: the report reads views by column name."""
+    cursor = store.con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def _numbers(row: dict[str, Any] | None, ids: list[str]) -> dict[str, float | None]:
@@ -222,13 +197,29 @@ def _value_ids(spec: Spec) -> list[str]:
     return [info.id for info in indicator_infos(spec)]
 
 
+def printed_set_ids(city: CityConfig | None) -> tuple[str, ...] | None:
+    """The target sets a report prints: the city's own and the national standards (each set's
+    declared level says which are national); None without a city configuration (every set
+    that was checked, each still labelled by its declared level)."""
+    if city is None:
+        return None
+    from ..targets import load_target_sets
+
+    own = [s.id for s in load_target_sets(list(city.target_sets))] if city.target_sets else []
+    national = [s.id for s in load_target_sets() if s.level.startswith("国家")]
+    return tuple(dict.fromkeys(own + national))
+
+
 def _targets(
-    store: _Store, year: int, where: str = "", params: tuple = ()
+    store: Store,
+    year: int,
+    sets: tuple[str, ...] | None,
+    where: str = "",
+    params: tuple = (),
 ) -> tuple[TargetResult, ...]:
-    if not store.has("latest_target_results"):
-        return ()
     # The latest result of each target: checking one set later does not hide the others.
-    rows = store.rows(
+    rows = _dicts(
+        store,
         f"""SELECT * FROM latest_target_results WHERE year = ? {where}
             ORDER BY set_id, target_id, subject_name""",
         (year,) + params,
@@ -266,27 +257,24 @@ def _targets(
             year=year,
         )
         for r in rows
+        if sets is None or r["set_id"] in sets
     )
 
 
-def _years(store: _Store) -> tuple[int, ...]:
-    return tuple(
-        int(y)
-        for (y,) in store.con.execute(
-            "SELECT DISTINCT year FROM city_year ORDER BY year"
-        ).fetchall()
-    )
+def _years(store: Store) -> tuple[int, ...]:
+    return tuple(int(y) for (y,) in store.rows("SELECT DISTINCT year FROM city_year ORDER BY year"))
 
 
-def _city_row(store: _Store, year: int) -> dict[str, Any] | None:
-    rows = store.rows("SELECT * FROM city_year WHERE year = ?", (year,))
+def _city_row(store: Store, year: int) -> dict[str, Any] | None:
+    rows = _dicts(store, "SELECT * FROM city_year WHERE year = ?", (year,))
     return rows[0] if rows else None
 
 
-def resolve_school(store: _Store, school: str, year: int) -> dict[str, Any]:
+def resolve_school(store: Store, school: str, year: int) -> dict[str, Any]:
     """The school_year row of a school given by code or exact name; RenderError when unknown."""
     school = school.strip()
-    rows = store.rows(
+    rows = _dicts(
+        store,
         "SELECT * FROM school_year WHERE year = ? AND (school_code = ? OR school_name = ?)",
         (year, school, school),
     )
@@ -295,7 +283,8 @@ def resolve_school(store: _Store, school: str, year: int) -> dict[str, Any]:
     if len(rows) > 1:
         codes = "、".join(sorted(r["school_code"] for r in rows))
         raise RenderError(f"学校名称“{school}”不唯一（{codes}），请用学校标识码")
-    known = store.rows(
+    known = _dicts(
+        store,
         "SELECT year FROM school_year WHERE school_code = ? OR school_name = ? ORDER BY year",
         (school, school),
     )
@@ -305,21 +294,50 @@ def resolve_school(store: _Store, school: str, year: int) -> dict[str, Any]:
     raise RenderError(f"数据库中没有学校“{school}”（按学校标识码或学校全称查找）")
 
 
-def _check_year(store: _Store, year: int):
+def report_year(store: Store, year: int | None) -> int:
+    """The year asked for, or the latest with data; RenderError when the store has none of it."""
     years = _years(store)
+    if year is None:
+        found = latest_year(store)
+        if found is None:
+            raise RenderError(
+                f"数据库中还没有数据，请先入库 / no data yet, run ingest first: {store.path}"
+            )
+        return int(found)
     if year not in years:
         have = "、".join(str(y) for y in years) or "无"
         raise RenderError(f"数据库中没有{year}年度的数据（有数据的年度：{have}）")
+    return year
 
 
-def _school_data(store: _Store, spec: Spec, row: dict[str, Any], year: int) -> SchoolReportData:
+def short_name(city: CityConfig | None, code: str, name: str) -> str:
+    """The shortest name the city configuration gives a school (charts), else its full name."""
+    school = city.school(code) if city else None
+    if school and school.aliases:
+        return min(school.aliases, key=len)
+    return name
+
+
+def _school_data(
+    store: Store,
+    row: dict[str, Any],
+    year: int,
+    *,
+    city: CityConfig | None,
+    sets: tuple[str, ...] | None,
+) -> SchoolReportData:
+    spec = store.spec
     ids = _value_ids(spec)
     code = row["school_code"]
-    history_rows = store.rows(
-        "SELECT * FROM school_year WHERE school_code = ? AND year <= ? ORDER BY year", (code, year)
+    history_rows = _dicts(
+        store,
+        "SELECT * FROM school_year WHERE school_code = ? AND year <= ? ORDER BY year",
+        (code, year),
     )
     previous = history_rows[-2] if len(history_rows) > 1 else None
-    city = _city_row(store, year)
+    if previous is not None and int(previous["year"]) != year - 1:
+        previous = None  # a gap year: "较上年" would be a lie
+    city_row = _city_row(store, year)
     median = _medians(store, year, ids)
     specialties = tuple(
         Specialty(
@@ -342,39 +360,35 @@ def _school_data(store: _Store, spec: Spec, row: dict[str, Any], year: int) -> S
                 )
             },
         )
-        for s in (
-            store.rows(
-                "SELECT * FROM specialty_year WHERE school_code = ? AND year = ? "
-                "ORDER BY row_number",
-                (code, year),
-            )
-            if store.has("specialty_year")
-            else []
+        for s in _dicts(
+            store,
+            "SELECT * FROM specialty_year WHERE school_code = ? AND year = ? ORDER BY row_number",
+            (code, year),
         )
     )
     narratives = {}
     # A report prints at most what the spec allows a section (older databases may hold more).
     longest = {n.id: n.max_length for n in spec.narratives}
-    if store.has("narrative"):
-        for n in store.rows(
-            "SELECT section_id, text FROM narrative WHERE school_code = ? AND year = ?",
-            (code, year),
-        ):
-            text = str(n["text"] or "").strip()
-            if text:
-                limit = longest.get(str(n["section_id"]), NARRATIVE_MAX_DEFAULT)
-                narratives[str(n["section_id"])] = (
-                    text if len(text) <= limit else text[:limit] + "……"
-                )
+    for n in _dicts(
+        store,
+        "SELECT section_id, text FROM narrative WHERE school_code = ? AND year = ?",
+        (code, year),
+    ):
+        text = str(n["text"] or "").strip()
+        if text:
+            limit = longest.get(str(n["section_id"]), NARRATIVE_MAX_DEFAULT)
+            narratives[str(n["section_id"])] = text if len(text) <= limit else text[:limit] + "……"
     targets = _targets(
         store,
         year,
+        sets,
         "AND (subject_id = ? OR (scope = 'specialty' AND starts_with(subject_id, ?)))",
         (code, code),
     )
+    name = str(row["school_name"] or code)
     return SchoolReportData(
         code=code,
-        name=str(row["school_name"] or code),
+        name=name,
         county=str(row.get("county") or ""),
         operator_type=str(row.get("operator_type") or ""),
         school_category=str(row.get("school_category") or ""),
@@ -383,7 +397,7 @@ def _school_data(store: _Store, spec: Spec, row: dict[str, Any], year: int) -> S
         previous_year=int(previous["year"]) if previous else None,
         values=_numbers(row, ids),
         previous=_numbers(previous, ids),
-        city=_numbers(city, ids),
+        city=_numbers(city_row, ids),
         city_median=median,
         specialties=specialties,
         narratives=narratives,
@@ -391,23 +405,27 @@ def _school_data(store: _Store, spec: Spec, row: dict[str, Any], year: int) -> S
         history=tuple((int(r["year"]), _numbers(r, ids)) for r in history_rows),
         city_history=tuple(
             (int(r["year"]), _numbers(r, ids))
-            for r in store.rows("SELECT * FROM city_year WHERE year <= ? ORDER BY year", (year,))
+            for r in _dicts(store, "SELECT * FROM city_year WHERE year <= ? ORDER BY year", (year,))
         ),
+        indicators=indicator_infos(spec),
+        city_config=city,
+        short_name=short_name(city, code, name),
     )
 
 
-def _medians(store: _Store, year: int, ids: list[str]) -> dict[str, float | None]:
+def _medians(store: Store, year: int, ids: list[str]) -> dict[str, float | None]:
     """The median school of the year for every indicator (the city row has them for ratios only)."""
     columns = {
-        r["column_name"]
-        for r in store.rows(
+        r
+        for (r,) in store.rows(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'school_year'"
         )
     }
     present = [i for i in ids if i in columns]
     if not present:
         return {i: None for i in ids}
-    row = store.rows(
+    row = _dicts(
+        store,
         "SELECT "
         + ", ".join(f'median("{i}") AS "{i}"' for i in present)
         + " FROM school_year WHERE year = ?",
@@ -417,82 +435,72 @@ def _medians(store: _Store, year: int, ids: list[str]) -> dict[str, float | None
 
 
 def load_school_report_data(
-    db_path: str | Path, school: str, year: int, *, spec: Spec | None = None
+    store: Store, school: str, year: int | None = None, *, city: CityConfig | None = None
 ) -> SchoolReportData:
-    """One school's report data for a year; the school is given by code or by full name."""
-    with _Store(db_path) as store:
-        spec = spec or store.recorded_spec() or load_spec()
-        _check_year(store, year)
-        row = resolve_school(store, school, year)
-        return _school_data(store, spec, row, year)
+    """One school's report data for a year (the latest by default); the school is given by
+    code or by full name."""
+    year = report_year(store, year)
+    row = resolve_school(store, school, year)
+    return _school_data(store, row, year, city=city, sets=printed_set_ids(city))
 
 
-def school_codes(db_path: str | Path, year: int) -> tuple[tuple[str, str], ...]:
-    """(code, name) of every school with data for the year, in code order."""
-    with _Store(db_path) as store:
-        _check_year(store, year)
-        return tuple(
-            (r["school_code"], r["school_name"])
-            for r in store.rows(
-                "SELECT school_code, school_name FROM school_year WHERE year = ? ORDER BY school_code",
-                (year,),
-            )
+def _ordered(city: CityConfig | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Schools in the city's order: its counties in administrative order, then its school list."""
+    listed = {s.code: n for n, s in enumerate(city.schools)} if city else {}
+
+    def key(r: dict[str, Any]) -> tuple:
+        county = str(r.get("county") or "")
+        return (
+            city.county_order(county) if city else 0,
+            county if not city or county not in city.counties else "",
+            listed.get(r["school_code"], len(listed)),
+            r["school_code"],
         )
 
+    return sorted(rows, key=key)
 
-def _completeness(store: _Store, year: int) -> Completeness:
-    known = {
-        r["school_code"]: r["school_name"]
-        for r in store.rows(
-            "SELECT school_code, arg_max(school_name, year) AS school_name FROM school_year "
-            "GROUP BY school_code"
-        )
-    }
-    if store.has("schools"):
-        # The bureau's list of schools expected to submit, when it has registered one.
-        columns = {
-            r["column_name"]
-            for r in store.rows(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'schools'"
-            )
-        }
-        if {"school_code", "school_name", "expected"} <= columns:
-            listed = {
-                r["school_code"]: r["school_name"]
-                for r in store.rows("SELECT school_code, school_name FROM schools WHERE expected")
-            }
-            if listed:
-                known = listed
-    received = {
-        r["school_code"]
-        for r in store.rows("SELECT school_code FROM school_year WHERE year = ?", (year,))
-    }
+
+def school_codes(
+    store: Store, year: int, city: CityConfig | None = None
+) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every school with data for the year, in the city's order."""
+    year = report_year(store, year)
+    rows = _dicts(
+        store, "SELECT school_code, school_name, county FROM school_year WHERE year = ?", (year,)
+    )
+    return tuple((r["school_code"], r["school_name"]) for r in _ordered(city, rows))
+
+
+def _completeness(store: Store, year: int, city: CityConfig | None) -> Completeness:
+    from ..store import expected_from_city, status
+
+    report = status(store, year, expected_from_city(city) if city and city.schools else None)
     rejected: list[SubmissionRow] = []
     with_warnings = 0
-    if store.has("submission_log"):
-        for r in store.rows(
-            "SELECT * FROM submission_log WHERE year = ? ORDER BY school_code, ingested_at", (year,)
-        ):
-            errors, warnings = _count(r.get("errors")), _count(r.get("warnings"))
-            if r["status"] == "rejected":
-                rejected.append(
-                    SubmissionRow(
-                        school_code=str(r["school_code"] or ""),
-                        school_name=str(r.get("school_name") or known.get(r["school_code"], "")),
-                        file_name=str(r["file_name"]),
-                        status="rejected",
-                        errors=errors,
-                        warnings=warnings,
-                        ingested_at=str(r["ingested_at"])[:16],
-                    )
+    for r in _dicts(
+        store,
+        "SELECT * FROM submission_log WHERE year = ? ORDER BY school_code, ingested_at",
+        (year,),
+    ):
+        errors, warnings = _count(r.get("errors")), _count(r.get("warnings"))
+        if r["status"] == "rejected":
+            rejected.append(
+                SubmissionRow(
+                    school_code=str(r["school_code"] or ""),
+                    school_name=str(r.get("school_name") or ""),
+                    file_name=str(r["file_name"]),
+                    status="rejected",
+                    errors=errors,
+                    warnings=warnings,
+                    ingested_at=str(r["ingested_at"])[:16],
                 )
-            elif r["status"] == "accepted" and warnings:
-                with_warnings += 1
-    missing = tuple(sorted((c, n) for c, n in known.items() if c and c not in received))
+            )
+        elif r["status"] == "accepted" and warnings:
+            with_warnings += 1
     return Completeness(
-        expected=len(known),
-        received=len(received),
-        missing=missing,
+        expected=report.expected,
+        received=report.received,
+        missing=tuple((m.school_code or "", m.school_name or "") for m in report.missing),
         rejected=tuple(rejected),
         accepted_with_warnings=with_warnings,
     )
@@ -511,139 +519,132 @@ def _count(value: Any) -> int:
     return len(parsed) if isinstance(parsed, list) else int(parsed or 0)
 
 
-def _findings_by_code(store: _Store, year: int) -> tuple[tuple[str, int], ...]:
-    """Findings of this year's submissions by code, from a findings table or the log's JSON."""
+def _findings_by_code(store: Store, year: int) -> tuple[tuple[str, int], ...]:
+    """Findings of this year's submissions by code."""
     counts: Counter[str] = Counter()
-    if store.has("findings"):
-        columns = {
-            r["column_name"]
-            for r in store.rows(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'findings'"
-            )
-        }
-        if {"code", "submission_id"} <= columns and store.has("submission_log"):
-            for r in store.rows(
-                "SELECT f.code, count(*) AS n FROM findings f JOIN submission_log s "
-                "USING (submission_id) WHERE s.year = ? GROUP BY f.code",
-                (year,),
-            ):
-                counts[str(r["code"])] += int(r["n"])
-            return tuple(counts.most_common())
-    if store.has("submission_log"):
-        for r in store.rows("SELECT errors, warnings FROM submission_log WHERE year = ?", (year,)):
-            for value in (r["errors"], r["warnings"]):
-                if isinstance(value, str):
-                    try:
-                        items = json.loads(value)
-                    except ValueError:
-                        continue
-                    for item in items if isinstance(items, list) else ():
-                        if isinstance(item, dict) and item.get("code"):
-                            counts[str(item["code"])] += 1
+    for r in _dicts(
+        store,
+        "SELECT f.code, count(*) AS n FROM findings f JOIN submission_log s "
+        "USING (submission_id) WHERE s.year = ? GROUP BY f.code",
+        (year,),
+    ):
+        counts[str(r["code"])] += int(r["n"])
     return tuple(counts.most_common())
 
 
+def _comparable(store: Store, year: int, previous_year: int | None, complete: bool) -> bool:
+    """Whether city totals of the two years cover the same schools (a partial year never
+    compares with a full one)."""
+    if previous_year is None or not complete:
+        return False
+    codes = {
+        y: {c for (c,) in store.rows("SELECT school_code FROM school_year WHERE year = ?", [y])}
+        for y in (year, previous_year)
+    }
+    return codes[year] == codes[previous_year]
+
+
 def load_city_report_data(
-    db_path: str | Path, year: int, *, spec: Spec | None = None
+    store: Store, year: int | None = None, *, city: CityConfig | None = None
 ) -> CityReportData:
     """The city-wide figures, counties, schools, targets, specialties and completeness of a year."""
-    with _Store(db_path) as store:
-        spec = spec or store.recorded_spec() or load_spec()
-        ids = _value_ids(spec)
-        _check_year(store, year)
-        years = _years(store)
-        city = _city_row(store, year)
-        earlier = [y for y in years if y < year]
-        previous_year = earlier[-1] if earlier else None
-        previous = _city_row(store, previous_year) if previous_year else None
-        median = _medians(store, year, ids)
-        counties = tuple(
-            AreaRow(
-                code=str(r["county"]),
-                name=str(r["county"]),
-                county=str(r["county"]),
-                schools=int(r["schools"]),
-                values=_numbers(r, ids),
-            )
-            for r in (
-                store.rows("SELECT * FROM county_year WHERE year = ? ORDER BY county", (year,))
-                if store.has("county_year")
-                else []
-            )
+    spec = store.spec
+    ids = _value_ids(spec)
+    year = report_year(store, year)
+    years = _years(store)
+    city_row = _city_row(store, year)
+    previous_year = year - 1 if year - 1 in years else None
+    previous = _city_row(store, previous_year) if previous_year else None
+    median = _medians(store, year, ids)
+    county_rows = _dicts(store, "SELECT * FROM county_year WHERE year = ?", (year,))
+    if city:
+        county_rows.sort(key=lambda r: (city.county_order(str(r["county"])), str(r["county"])))
+    else:
+        county_rows.sort(key=lambda r: str(r["county"]))
+    counties = tuple(
+        AreaRow(
+            code=str(r["county"]),
+            name=str(r["county"]),
+            county=str(r["county"]),
+            schools=int(r["schools"]),
+            values=_numbers(r, ids),
         )
-        schools = tuple(
-            AreaRow(
-                code=r["school_code"],
-                name=str(r["school_name"] or r["school_code"]),
-                county=str(r["county"] or ""),
-                schools=1,
-                values=_numbers(r, ids),
-            )
-            for r in store.rows(
-                "SELECT * FROM school_year WHERE year = ? ORDER BY county, school_code", (year,)
-            )
+        for r in county_rows
+    )
+    school_rows = _ordered(city, _dicts(store, "SELECT * FROM school_year WHERE year = ?", (year,)))
+    schools = tuple(
+        AreaRow(
+            code=r["school_code"],
+            name=str(r["school_name"] or r["school_code"]),
+            county=str(r["county"] or ""),
+            schools=1,
+            values=_numbers(r, ids),
+            short_name=short_name(city, r["school_code"], str(r["school_name"] or "")),
         )
-        categories: tuple[CategoryRow, ...] = ()
-        if store.has("specialty_year"):
-            categories = tuple(
-                CategoryRow(
-                    code=str(r["category_code"] or ""),
-                    name=str(r["category_name"] or "未分类"),
-                    specialties=int(r["specialties"]),
-                    schools=int(r["schools"]),
-                    enrolled=float(r["enrolled"] or 0),
-                    admitted=float(r["admitted"] or 0),
-                    graduates=float(r["graduates"] or 0),
-                    added=int(r["added"]),
-                    stopped=int(r["stopped"]),
-                    cancelled=int(r["cancelled"]),
-                )
-                for r in store.rows(
-                    """SELECT category_code, any_value(category_name) AS category_name,
-                              count(*) AS specialties, count(DISTINCT school_code) AS schools,
-                              sum(enrolled) AS enrolled, sum(admitted) AS admitted,
-                              sum(graduates) AS graduates,
-                              count(*) FILTER (WHERE status = '新增') AS added,
-                              count(*) FILTER (WHERE status = '停招') AS stopped,
-                              count(*) FILTER (WHERE status = '撤销') AS cancelled
-                       FROM specialty_year WHERE year = ?
-                       GROUP BY category_code ORDER BY category_code""",
-                    (year,),
-                )
-            )
-        trends = tuple(
-            (int(r["year"]), _numbers(r, ids + ["schools"]))
-            for r in store.rows("SELECT * FROM city_year ORDER BY year")
+        for r in school_rows
+    )
+    categories = tuple(
+        CategoryRow(
+            code=str(r["category_code"] or ""),
+            name=str(r["category_name"] or "未分类"),
+            specialties=int(r["specialties"]),
+            schools=int(r["schools"]),
+            enrolled=float(r["enrolled"] or 0),
+            admitted=float(r["admitted"] or 0),
+            graduates=float(r["graduates"] or 0),
+            added=int(r["added"]),
+            stopped=int(r["stopped"]),
+            cancelled=int(r["cancelled"]),
         )
-        return CityReportData(
-            year=year,
-            years=years,
-            city=_numbers(city, ids),
-            city_median=median,
-            previous=_numbers(previous, ids),
-            previous_year=previous_year,
-            counties=counties,
-            schools=schools,
-            targets=_targets(store, year),
-            categories=categories,
-            completeness=_completeness(store, year),
-            trends=trends,
-            findings_by_code=_findings_by_code(store, year),
+        for r in _dicts(
+            store,
+            # A 撤销 specialty is no longer offered: it is counted as a change, never as offered.
+            """SELECT category_code, any_value(category_name) AS category_name,
+                      count(*) FILTER (WHERE status IS DISTINCT FROM ?) AS specialties,
+                      count(DISTINCT school_code) FILTER (WHERE status IS DISTINCT FROM ?)
+                          AS schools,
+                      coalesce(sum(enrolled), 0) AS enrolled,
+                      coalesce(sum(admitted), 0) AS admitted,
+                      coalesce(sum(graduates), 0) AS graduates,
+                      count(*) FILTER (WHERE status = '新增') AS added,
+                      count(*) FILTER (WHERE status = '停招') AS stopped,
+                      count(*) FILTER (WHERE status = ?) AS cancelled
+               FROM specialty_year WHERE year = ?
+               GROUP BY category_code ORDER BY category_code""",
+            (CLOSED_STATUS, CLOSED_STATUS, CLOSED_STATUS, year),
         )
+    )
+    trends = tuple(
+        (int(r["year"]), _numbers(r, ids + ["schools"]))
+        for r in _dicts(store, "SELECT * FROM city_year ORDER BY year")
+    )
+    completeness = _completeness(store, year, city)
+    return CityReportData(
+        year=year,
+        years=years,
+        city=_numbers(city_row, ids),
+        city_median=median,
+        previous=_numbers(previous, ids),
+        previous_year=previous_year,
+        counties=counties,
+        schools=schools,
+        targets=_targets(store, year, printed_set_ids(city)),
+        categories=categories,
+        completeness=completeness,
+        trends=trends,
+        findings_by_code=_findings_by_code(store, year),
+        indicators=indicator_infos(spec),
+        city_config=city,
+        comparable=_comparable(store, year, previous_year, not completeness.missing),
+        short_names={s.code: s.short_name for s in schools},
+    )
 
 
 def load_school_reports(
-    db_path: str | Path, year: int, *, spec: Spec | None = None
+    store: Store, year: int, *, city: CityConfig | None = None
 ) -> tuple[SchoolReportData, ...]:
-    """Every school's report data for a year (the city report's appendix), in code order."""
-    with _Store(db_path) as store:
-        spec = spec or store.recorded_spec() or load_spec()
-        _check_year(store, year)
-        rows = store.rows("SELECT * FROM school_year WHERE year = ? ORDER BY school_code", (year,))
-        return tuple(_school_data(store, spec, row, year) for row in rows)
-
-
-def report_spec(db_path: str | Path) -> Spec:
-    """The spec a report of this database uses: the one the database records."""
-    with _Store(db_path) as store:
-        return store.recorded_spec() or load_spec()
+    """Every school's report data for a year (the city report's appendix), in the city's order."""
+    year = report_year(store, year)
+    sets = printed_set_ids(city)
+    rows = _ordered(city, _dicts(store, "SELECT * FROM school_year WHERE year = ?", (year,)))
+    return tuple(_school_data(store, row, year, city=city, sets=sets) for row in rows)

@@ -8,14 +8,22 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..numbers import comparison_text, delta_text, format_value
-from ..spec import Spec
+from ..numbers import Scale, comparison_text, format_threshold, format_value, scale_for
+from ..store.views import CLOSED_STATUS
 from . import charts
 from .fonts import ReportFonts
 from .labels import Labels
-from .report_data import IndicatorInfo, SchoolReportData, TargetResult, indicator_infos
-from .sentences import describe, join_clauses, verdict
-from .tables import MET_FILL, MISSED_FILL, NODATA_FILL, Column, number_table, text_table
+from .report_data import IndicatorInfo, SchoolReportData, TargetResult
+from .sentences import describe, join_clauses, sentence_target, verdict
+from .tables import (
+    MET_FILL,
+    MISSED_FILL,
+    NODATA_FILL,
+    Column,
+    keep_together,
+    number_table,
+    text_table,
+)
 
 SCALE = ("students_enrolled", "students_admitted", "graduates", "specialty_count", "staff_total")
 FACILITIES = (
@@ -99,70 +107,16 @@ def anchor_for(code: str) -> str:
     return "s-" + re.sub(r"[^A-Za-z0-9_-]", "_", code)
 
 
-def info_by_id(spec: Spec) -> dict[str, IndicatorInfo]:
-    return {i.id: i for i in indicator_infos(spec)}
+def info_by_id(infos: tuple[IndicatorInfo, ...]) -> dict[str, IndicatorInfo]:
+    return {i.id: i for i in infos}
 
 
-def target_unit(target: TargetResult, infos: dict[str, IndicatorInfo]) -> str:
-    """The unit of a target's value: as stored, else the unit of the indicator its id names."""
-    if target.unit:
-        return target.unit
-    indicator = target_indicator(target, infos)
-    if indicator is not None:
-        return infos[indicator].unit
-    if target.threshold is not None and 0 < target.threshold < 1:
-        return "percent"
-    return ""
-
-
-def target_label(target: TargetResult, t: Labels) -> str:
-    return t.target_label_national if _is_national(target) else t.target_label_city
-
-
-def target_indicator(target: TargetResult, infos: dict[str, IndicatorInfo]) -> str | None:
-    """The indicator a target is about: its id, or the longest indicator id inside its id."""
-    if target.target_id in infos:
-        return target.target_id
-    named = [i for i in infos if i in target.target_id]
-    return max(named, key=len) if named else None
-
-
-def target_for(
-    indicator_id: str,
-    targets: Sequence[TargetResult],
-    infos: dict[str, IndicatorInfo],
-    values: dict[str, float | None] | None = None,
-) -> TargetResult | None:
-    """The target whose line a sentence about this indicator compares against, if any: one
-    named after the indicator, or (given the subject's values) one measuring exactly this value,
-    as a task-numbered target does. A city's own target comes before a national standard;
-    improvement targets (the line is last year's value) are left to the year-on-year clause."""
-    own = values.get(indicator_id) if values else None
-
-    def about(x: TargetResult) -> bool:
-        if target_indicator(x, infos) == indicator_id:
-            return True
-        return (
-            own is not None
-            and x.value is not None
-            and abs(x.value - own) < 1e-9
-            and x.unit in ("", infos[indicator_id].unit)
-        )
-
-    found = [
-        x
-        for x in targets
-        if x.threshold is not None
-        and x.comparison != "between"
-        and "up" not in x.target_id.split("_")
-        and about(x)
-    ]
-    found.sort(key=_is_national)
-    return found[0] if found else None
-
-
-def _is_national(target: TargetResult) -> bool:
-    return "教职成" in target.clause or "national" in target.set_id or "standard" in target.set_id
+def row_scale(unit: str, value, previous, median=None) -> Scale:
+    """One scale for a key-figure row: value, last year, change and median print alike (the
+    median may put money in 万元, but never gives counts a decimal)."""
+    own = scale_for(unit, value, previous)
+    widest = scale_for(unit, value, previous, median)
+    return widest if widest.wan != own.wan else own
 
 
 def key_figures(
@@ -178,21 +132,23 @@ def key_figures(
     previous_year: int | None,
     median_label: str,
 ) -> Markup:
-    """指标 | 本年 | 上年 | 变化 | 全市中位数, every value with its unit."""
+    """指标 | 本年 | 上年 | 变化 | 全市中位数, every value with its unit; the change is the
+    difference of the two printed values."""
     lang = t.lang
     rows = []
     for i in ids:
         info = infos.get(i)
         if info is None:
             continue
-        digits = 0 if info.kind == "submitted" else None  # a median of counts prints whole
+        last = previous.get(i) if previous_year else None
+        scale = row_scale(info.unit, values.get(i), last, median.get(i))
         rows.append(
             {
-                "name": info.label(lang),
-                "value": format_value(values.get(i), info.unit, lang),
-                "previous": format_value(previous.get(i), info.unit, lang),
-                "change": delta_text(values.get(i), previous.get(i), info.unit, lang),
-                "median": format_value(median.get(i), info.unit, lang, digits=digits),
+                "name": keep_together(info.label(lang)),
+                "value": keep_together(scale.text(values.get(i), lang)),
+                "previous": keep_together(scale.text(last, lang)),
+                "change": keep_together(scale.change(values.get(i), last, lang)),
+                "median": keep_together(scale.text(median.get(i), lang)),
             }
         )
     columns = [
@@ -208,20 +164,19 @@ def key_figures(
 def _sentence(ids, data: SchoolReportData, infos, t: Labels, since: str | None) -> tuple[str, ...]:
     """One paragraph per block: the first clause names the school, the rest follow on."""
     out: list[str] = []
+    own = [x for x in data.targets if x.scope == "school" and x.subject_id == data.code]
     for i in ids:
         info = infos.get(i)
         if info is None or data.values.get(i) is None:
             continue
-        target = target_for(i, [x for x in data.targets if x.scope == "school"], infos, data.values)
         out.append(
             describe(
                 "" if out else t.subject_school,
                 info.label(t.lang),
                 data.values[i],
                 info.unit,
-                target=target.threshold if target else None,
-                target_label=target_label(target, t) if target else None,
-                previous=data.previous.get(i),
+                target=sentence_target(i, own),
+                previous=data.previous.get(i) if data.previous_year else None,
                 since=since,
                 lang=t.lang,
             )
@@ -235,19 +190,21 @@ def _specialty_tables(anchor: str, data: SchoolReportData, t: Labels) -> tuple[B
     if not specs:
         return Block(sentences=(t.no_specialties,)), Block()
     status_counts = {s: sum(1 for x in specs if x.status == s) for s in ("新增", "停招", "撤销")}
+    # A 撤销 specialty is no longer offered: counted among the changes, never among the offered.
+    offered = sum(1 for x in specs if x.status != CLOSED_STATUS)
     ratio = data.values.get("specialty_adjustment_ratio")
     if lang == "zh":
         sentence = (
-            f"本校{data.year}年度开设专业{len(specs)}个，其中新增{status_counts['新增']}个、"
-            f"停招{status_counts['停招']}个、撤销{status_counts['撤销']}个"
-            + (f"，专业结构调整比例为{format_value(ratio, 'percent')}" if ratio is not None else "")
+            f"本校{data.year}年度开设专业{offered}个（含新增{status_counts['新增']}个、"
+            f"停招{status_counts['停招']}个），另撤销专业{status_counts['撤销']}个"
+            + (f"；专业结构调整比例为{format_value(ratio, 'percent')}" if ratio is not None else "")
             + "。"
         )
     else:
         sentence = (
-            f"In {data.year} the school offered {len(specs)} specialties: "
-            f"{status_counts['新增']} added, {status_counts['停招']} stopped admitting, "
-            f"{status_counts['撤销']} closed."
+            f"In {data.year} the school offered {offered} specialties "
+            f"({status_counts['新增']} added, {status_counts['停招']} not admitting) and closed "
+            f"{status_counts['撤销']}."
         )
     structure = number_table(
         f"{anchor}-tbl-specialties",
@@ -310,6 +267,25 @@ def _specialty_tables(anchor: str, data: SchoolReportData, t: Labels) -> tuple[B
     )
 
 
+def target_unit(target: TargetResult, infos: dict[str, IndicatorInfo]) -> str:
+    """The unit a target declares (as stored with its verdict); its indicator's otherwise."""
+    if target.unit:
+        return target.unit
+    info = infos.get(target.indicator)
+    return info.unit if info else ""
+
+
+def line_text(target: TargetResult, unit: str, lang: str) -> str:
+    """The line a verdict was judged against: ≥ 50%, 比上年提高 (above last year's 1,200人)."""
+    if target.baseline == "previous_year":
+        base = format_value(target.threshold, unit, lang) if target.threshold is not None else "—"
+        return f"高于上年（{base}）" if lang == "zh" else f"above last year ({base})"
+    text = comparison_text(target.comparison, target.threshold, unit, lang)
+    if target.comparison == "between" and target.tolerance is not None:
+        text += f" ±{format_threshold(target.tolerance, unit, lang)}"
+    return text
+
+
 def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow, ...], str]:
     rows = []
     for target in data.targets:
@@ -324,21 +300,24 @@ def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow,
                 target=target,
                 unit=unit,
                 value=format_value(target.value, unit, t.lang),
-                line=comparison_text(target.comparison, target.threshold, unit, t.lang),
-                verdict=verdict(target.met, t.lang),
+                line=line_text(target, unit, t.lang),
+                verdict=verdict(target, t.lang),
                 subject=subject,
             )
         )
     met = sum(1 for r in rows if r.target.met is True)
     missed = sum(1 for r in rows if r.target.met is False)
+    judged = [r for r in rows if r.target.judged]
     if not rows:
         return (), t.no_targets
     if t.lang == "zh":
-        summary = f"适用于本校的目标共{len(rows)}项，达成{met}项，未达成{missed}项"
-        nodata = len(rows) - met - missed
-        summary += f"，无数据{nodata}项。" if nodata else "。"
+        summary = f"本年度对本校作出判定的目标{len(judged)}项，达成{met}项，未达成{missed}项"
+        nodata = len(judged) - met - missed
+        summary += f"，无法判定{nodata}项" if nodata else ""
+        others = len(rows) - len(judged)
+        summary += f"；另有{others}项不适用或未到考核年度。" if others else "。"
     else:
-        summary = f"{len(rows)} targets apply to the school: {met} met, {missed} missed."
+        summary = f"{len(judged)} targets judged the school: {met} met, {missed} missed."
     return tuple(rows), summary
 
 
@@ -346,15 +325,16 @@ def target_table(
     table_id: str, rows: Sequence[TargetRow], t: Labels, *, with_subject=False
 ) -> Markup:
     columns = [
-        Column("name", t.target, "30%" if not with_subject else "24%"),
-        Column("clause", t.clause, "24%" if not with_subject else "20%"),
+        Column("name", t.target, "27%" if not with_subject else "22%"),
+        Column("level", t.level, "9%"),
+        Column("clause", t.clause, "22%" if not with_subject else "18%"),
     ]
     if with_subject:
-        columns.append(Column("subject", t.subject, "14%"))
+        columns.append(Column("subject", t.subject, "12%"))
     columns += [
-        Column("value", t.value, "14%" if not with_subject else "13%", "right"),
-        Column("line", t.threshold, "16%" if not with_subject else "15%", "right"),
-        Column("verdict", t.result, "16%" if not with_subject else "14%", "center"),
+        Column("value", t.value, "13%" if not with_subject else "12%", "right"),
+        Column("line", t.threshold, "15%" if not with_subject else "14%", "right"),
+        Column("verdict", t.result, "14%" if not with_subject else "13%", "center"),
     ]
     fills = {}
     body = []
@@ -362,11 +342,12 @@ def target_table(
         body.append(
             {
                 "name": r.target.name if t.lang == "zh" else r.target.name_en,
+                "level": keep_together(r.target.level),
                 "clause": r.target.clause,
                 "subject": r.subject or r.target.subject_name or "",
-                "value": r.value,
-                "line": r.line,
-                "verdict": r.verdict,
+                "value": keep_together(r.value),
+                "line": keep_together(r.line),
+                "verdict": keep_together(r.verdict),
             }
         )
         fills[(n, "verdict")] = (
@@ -381,7 +362,7 @@ def indicator_table(table_id: str, values, infos: dict[str, IndicatorInfo], t: L
     rows = [
         {
             "name": info.label(t.lang),
-            "value": format_value(values.get(info.id), info.unit, t.lang),
+            "value": keep_together(format_value(values.get(info.id), info.unit, t.lang)),
             "kind": kinds[info.kind],
             "definition": info.definition,
         }
@@ -402,14 +383,13 @@ def indicator_table(table_id: str, values, infos: dict[str, IndicatorInfo], t: L
 
 def school_view(
     data: SchoolReportData,
-    spec: Spec,
     t: Labels,
     fonts: ReportFonts,
     *,
     charts_enabled: bool = True,
 ) -> SchoolView:
     """Everything the school chapters show, computed once from the report data."""
-    infos = info_by_id(spec)
+    infos = info_by_id(data.indicators)
     anchor = anchor_for(data.code)
     since = (
         (f"{data.previous_year}年" if t.lang == "zh" else str(data.previous_year))
@@ -459,27 +439,17 @@ def school_view(
     if charts_enabled and len(data.history) > 1:
         years = [y for y, _ in data.history]
         city = dict(data.city_history)
-        series = []
+        # Two series a chart (the school and the city): labels stay readable.
         for i in TREND[:2]:
             label = infos[i].label(t.lang)
-            series.append(
-                (
-                    f"{label}（本校）" if zh else f"{label} (school)",
-                    [v.get(i) for _, v in data.history],
-                )
+            series = [
+                (t.this_school, [v.get(i) for _, v in data.history]),
+                (t.city_total, [city.get(y, {}).get(i) for y in years]),
+            ]
+            blocks[f"trend_{i}"] = Block(
+                chart=charts.trend_lines(years, series, infos[i].unit, fonts, lang=t.lang),
+                chart_caption=(f"近年{label}（本校与全市）" if zh else f"{label} over the years"),
             )
-            series.append(
-                (
-                    f"{label}（全市）" if zh else f"{label} (city)",
-                    [city.get(y, {}).get(i) for y in years],
-                )
-            )
-        blocks["trend"] = Block(
-            chart=charts.trend_lines(years, series, "percent", fonts, lang=t.lang),
-            chart_caption="近年主要比例指标变化（本校与全市）"
-            if zh
-            else "Main ratios over the years",
-        )
     rows, summary = _targets(data, infos, t)
     with_subject = any(r.target.scope != "school" for r in rows)
     blocks["targets"] = Block(

@@ -14,9 +14,38 @@ from ..numbers import format_value
 
 _SHARED_ID = "qrgtshared"
 WRAP_CLASS = "qr-gt"
+WORD_JOINER = "\u2060"  # no line break on either side (UAX #14): what CSS keep-all would do
 MET_FILL = "#dcefdc"
 MISSED_FILL = "#f6d5cf"
 NODATA_FILL = "#eeeeee"
+
+
+def keep_together(text: str) -> str:
+    """Text that must not break across lines (a school name, 1,234人, ≥ 50%): WeasyPrint has no
+    `word-break: keep-all`, so every break opportunity inside is closed with a word joiner
+    (invisible, and absent from the PDF's text)."""
+    if len(text) < 2:
+        return text
+    return WORD_JOINER.join(text.replace(" ", "\u00a0"))
+
+
+_FIGURE = re.compile(
+    r"[≥≤><≈=]?\s?[0-9][0-9,.:]*\s?(?:个百分点|万元|元|平方米|人次|人|册|项|个|所|年|%|:1)?"
+    r"|\d{4}年度?"
+)
+_SEGMENT = re.compile(r"[（(][^（()）]*[)）]|[^（(]+")
+
+
+def keep_figures(text: str) -> str:
+    """A label whose figures never break inside (≥ 24,000平方米, 1:20): the words around them
+    may still wrap, a number never leaves its unit."""
+    return _FIGURE.sub(lambda m: keep_together(m.group(0)), text)
+
+
+def keep_words(text: str) -> str:
+    """A short label (a column head, a name) that may wrap only before a bracket:
+    在校生数 / （人）."""
+    return "".join(keep_together(m.group(0)) for m in _SEGMENT.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -101,7 +130,7 @@ def text_table(
         {c.key: [str(r.get(c.key, "")) for r in rows] for c in columns},
         schema={c.key: pl.String for c in columns},
     )
-    labels: dict[str, Any] = {c.key: c.label for c in columns}
+    labels: dict[str, Any] = {c.key: keep_figures(c.label) for c in columns}
     gt = GT(frame).with_id(table_id).cols_label(**labels)
     widths = {c.key: c.width for c in columns if c.width}
     if widths:
@@ -133,9 +162,11 @@ def number_table(
         for c in columns:
             value = row.get(c.key)
             if c.key in percent:
-                cells[c.key] = format_value(_number(value), "percent")
+                cells[c.key] = keep_together(format_value(_number(value), "percent"))
             elif c.key in integer:
-                cells[c.key] = format_value(_number(value), "", with_unit=False, digits=0)
+                cells[c.key] = keep_together(
+                    format_value(_number(value), "", with_unit=False, digits=0)
+                )
             else:
                 cells[c.key] = "" if value is None else str(value)
         formatted.append(cells)

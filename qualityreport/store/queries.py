@@ -9,6 +9,8 @@ import duckdb
 
 from ..city import CityConfig, CityEmploymentRate
 from ..errors import StoreError, first_line
+from ..findings import CATALOGUE
+from ..spec import Spec
 from .schema import Store
 from .sql import quote
 
@@ -299,3 +301,44 @@ def query(store: Store, sql: str) -> tuple[list[str], list[tuple]]:
         if guard:
             store.con.execute("ROLLBACK")
     return columns, rows
+
+
+@dataclass(frozen=True)
+class FindingTally:
+    """One line of the hit list: a rule, how many files and schools it caught."""
+
+    severity: str
+    code: str
+    rule: str
+    title: str
+    files: int
+    schools: int
+    school_names: tuple[str, ...]
+
+
+def finding_tallies(store: Store, year: int, spec: Spec | None = None) -> list[FindingTally]:
+    """The hit list: each rule with the files and schools it caught this year, most schools first."""
+    rows = store.rows(
+        """SELECT f.severity, f.code, coalesce(f.rule, f.code) AS rule,
+                  count(DISTINCT f.submission_id) AS files,
+                  count(DISTINCT coalesce(u.school_code, s.school_code)) AS schools,
+                  list(DISTINCT coalesce(sc.school_name, u.school_code, s.school_code)
+                       ORDER BY coalesce(sc.school_name, u.school_code, s.school_code))
+           FROM findings f
+           JOIN submissions s USING (submission_id)
+           LEFT JOIN uploads u ON u.submission_id = f.submission_id
+           LEFT JOIN schools sc ON sc.school_code = coalesce(u.school_code, s.school_code)
+           WHERE coalesce(u.year, s.year) = ? AND f.severity IN ('error', 'warning')
+           GROUP BY ALL
+           ORDER BY schools DESC, files DESC, f.severity, rule""",
+        [year],
+    )
+    rule_messages = {r.id: r.message_zh for r in spec.rules} if spec else {}
+    tallies = []
+    for severity, code, rule, files, schools, names in rows:
+        kind = CATALOGUE.get(code)
+        title = rule_messages.get(rule) or (kind.title_zh if kind is not None else code)
+        tallies.append(
+            FindingTally(severity, code, rule, title, files, schools, tuple(n for n in names if n))
+        )
+    return tallies

@@ -215,7 +215,7 @@ async def report(request: Request, account: Account) -> Response:
         return error_page(request, 404, "本校数据审核通过后才能下载报告。")
     year = overview["round"].year
     path = await run_in_threadpool(
-        school_report, ctx.access, year, account.school_code or "", state.submission_id
+        school_report, ctx.access, year, account.school_code or "", state.submission_id, ctx.city
     )
     return download(path, f"{year}-{account.school_code}-质量年报.pdf", PDF)
 

@@ -53,6 +53,15 @@ def normalise_number(text: str | None, *, integer: bool, unit: str = "") -> Norm
     """Read a number from cell text; integer=True for counts."""
     if text is None:
         return Normalised()
+    if len(text) <= 15 and text.isascii() and text.isdigit():
+        # Plain digits (most cells): what read_number would read, without its steps. Fifteen
+        # digits stay below LARGEST.
+        return Normalised(int(text))
+    return read_number(text, integer=integer, unit=unit)
+
+
+def read_number(text: str, *, integer: bool, unit: str = "") -> Normalised:
+    """normalise_number step by step, for any text."""
     value, how, how_en = _clean_text(text)
     if not value:
         return Normalised()
@@ -103,6 +112,16 @@ def normalise_text(text: str | None, *, digits: bool = False) -> Normalised:
     """Read a text cell; digits=True turns full-width digits of a code into ASCII."""
     if text is None:
         return Normalised()
+    if _plain_text(text) and (text.isascii() or not digits):
+        # Nothing to clean (most cells): what read_text would give, without its steps.
+        if digits and text.endswith(".0") and text[:-2].isdigit():
+            return Normalised(text[:-2])
+        return Normalised(text)
+    return read_text(text, digits=digits)
+
+
+def read_text(text: str, *, digits: bool = False) -> Normalised:
+    """normalise_text step by step, for any text."""
     value, how, how_en = _clean_text(text)
     if not value or value in NONE_MARKERS:
         return Normalised(None, None, tuple(how), tuple(how_en))
@@ -116,6 +135,17 @@ def normalise_text(text: str | None, *, digits: bool = False) -> Normalised:
             # A code typed into a number cell comes back from Excel as 7102010.0-style text.
             value = value[:-2]
     return Normalised(value, None, tuple(how), tuple(how_en))
+
+
+def _plain_text(text: str) -> bool:
+    """Text _clean_text would leave as it is, and not a marker for "none": printable characters
+    only (so no invisible or control character), no space at either end, not empty."""
+    return (
+        text.isprintable()
+        and text[:1] not in ("", " ")
+        and text[-1] != " "
+        and text not in NONE_MARKERS
+    )
 
 
 def shown_number(text: str) -> str:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualityreport.normalise import normalise_number, normalise_text
+from qualityreport.normalise import normalise_number, normalise_text, read_number, read_text
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,22 @@ def test_any_text_gives_a_value_or_a_problem_never_an_exception(text):
 def test_every_whole_number_reads_back_as_itself(number):
     assert normalise_number(str(number), integer=True).value == number
     assert normalise_number(f"{number:,}", integer=True).value == number
+
+
+# What cells hold, and what a clerk adds to it: the shortcuts for plain cells must read every
+# text exactly as the full steps do.
+_CELL_TEXT = st.one_of(
+    st.text(max_size=24),
+    st.text(alphabet="0123456789 ,.-%元人无—\u3000\xa0\u200b０１２", max_size=20),
+    st.integers(min_value=-(10**17), max_value=10**17).map(str),
+    st.sampled_from(["", " ", "无", "-", "710201.0", "7102010.0", "４５", "宜昌市商务学校", "1e3"]),
+)
+
+
+@given(_CELL_TEXT, st.booleans(), st.sampled_from(["", "元", "人", "平方米"]))
+def test_plain_cells_read_as_the_full_steps_read_them(text, integer, unit):
+    assert normalise_number(text, integer=integer, unit=unit) == read_number(
+        text, integer=integer, unit=unit
+    )
+    for digits in (True, False):
+        assert normalise_text(text, digits=digits) == read_text(text, digits=digits)

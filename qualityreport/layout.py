@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 INSTRUCTIONS_SHEET = "填报说明"
 META_SHEET = "_qualityreport"
@@ -28,6 +29,7 @@ _UNIT_SUFFIX = re.compile(r"[（(][^（()）]*[)）]$")
 _NOISE = re.compile(r"[\s“”\"'‘’*＊:：]")
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index to Excel letters (0 → A, 27 → AB)."""
     letters = ""
@@ -45,6 +47,17 @@ def cell_ref(row: int, col: int) -> str:
 
 def label_key(text: str) -> str:
     """A label as it is compared: NFKC, no spaces, quotes, stars or trailing unit in brackets."""
+    # Labels repeat in every workbook of a batch: short ones are remembered (long texts are
+    # whatever a cell holds, and are not worth keeping).
+    return _short_label_key(text) if text and len(text) <= 200 else _label_key(text)
+
+
+@lru_cache(maxsize=8192)
+def _short_label_key(text: str) -> str:
+    return _label_key(text)
+
+
+def _label_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").strip()
     previous = None
     while previous != text:

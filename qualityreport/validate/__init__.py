@@ -36,7 +36,7 @@ from ..records import CellValue, SkippedFile, Submission, TableRow, ValidationRe
 from ..spec import Field, Spec, load_spec
 from .locate import Position, locate_form, locate_table, match_sheets
 from .rules import check_plausibility, check_rules, check_specialties, check_table_sums
-from .schema import run_schema
+from .schema import find_failures
 
 __all__ = [
     "FoundFiles",
@@ -120,6 +120,13 @@ def _report_cell(
     row: int | None = None,
 ) -> bool:
     """Findings about one value cell; False when its value cannot be used."""
+    if (
+        result.problem is None
+        and not result.how
+        and (result.value is not None or not field.required)
+        and not (sheet.hidden_rows or sheet.errors or sheet.formulas or sheet.external)
+    ):
+        return True  # a clean value on a plain sheet (most cells): nothing to report
     where = dict(sheet=position.sheet, cell=position.cell, row=row, indicator=field.id)
     if row is None and position.row in sheet.hidden_rows:  # table rows are reported once a row
         report("row-hidden", found=position.row, **where)
@@ -499,15 +506,15 @@ def _validate_read(
 
 
 def _schema_failures(spec: Spec, checks: list[_WorkbookCheck]) -> list[tuple]:
-    """The pandera schemas over every form and every table row of the batch, in one pass each:
-    (check, table row index or None for the form, failure)."""
+    """The spec's value checks over every form and every table row of the batch, in one pass
+    each: (check, table row index or None for the form, failure)."""
     found: list[tuple] = [
         (checks[f.index], None, f)
-        for f in run_schema(spec.indicators, [c.form_row for c in checks])
+        for f in find_failures(spec.indicators, [c.form_row for c in checks])
     ]
     owners = [(c, i) for c in checks for i in range(len(c.rows))]
     table_rows = [c.rows[i].values for c, i in owners]
-    found += [(*owners[f.index], f) for f in run_schema(spec.specialties.columns, table_rows)]
+    found += [(*owners[f.index], f) for f in find_failures(spec.specialties.columns, table_rows)]
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..layout import (
     FORM_LABEL_COL,
@@ -39,8 +40,9 @@ class Position:
         return f"{self.sheet}!{self.cell}"
 
 
-def _label_index(fields) -> dict[str, tuple[Field, bool]]:
-    """label key → (field, matched by alias)."""
+@lru_cache(maxsize=64)
+def _label_index(fields: tuple[Field, ...]) -> dict[str, tuple[Field, bool]]:
+    """label key → (field, matched by alias); the same for every workbook (do not change it)."""
     index: dict[str, tuple[Field, bool]] = {}
     for f in fields:
         for alias in f.aliases:
@@ -97,12 +99,14 @@ def _match_by_content(spec: Spec, spec_sheet: SheetSpec, book: Workbook, taken: 
     return best if best_hits * 2 >= len(wanted) and best_hits > 0 else None
 
 
+_VALUE_HEADERS = frozenset(label_key(a) for a in FORM_VALUE_ALIASES)
+
+
 def value_column(sheet: Sheet) -> int:
     """The column holding values on a form sheet: headed 填报值 (or an alias), else C."""
-    aliases = {label_key(a) for a in FORM_VALUE_ALIASES}
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
         for col, text in enumerate(row):
-            if col != FORM_LABEL_COL and text and label_key(text) in aliases:
+            if col != FORM_LABEL_COL and text and label_key(text) in _VALUE_HEADERS:
                 return col
     return FORM_VALUE_COL
 

@@ -1,0 +1,61 @@
+"""The spec's value checks run over a whole batch at once give exactly pandera's verdict."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qualityreport.spec import load_spec
+from qualityreport.validate.schema import build_schema, find_failures, frame_of
+
+SPEC = load_spec()
+
+
+def _pandera_failures(fields, rows):
+    try:
+        build_schema(fields).validate(frame_of(fields, rows), lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return [
+            (column, index, check, found)
+            for found, column, check, index in errors.failure_cases.select(
+                "failure_case", "column", "check", "index"
+            ).iter_rows()
+        ]
+    return []
+
+
+def _value(field):
+    """Values around the field's declared bounds, lists and patterns, and nothing at all."""
+    if field.type == "integer":
+        typed = st.integers(min_value=-5, max_value=3000) | st.integers(-(10**15), 10**15)
+    elif field.type == "number":
+        typed = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False) | st.integers(-5, 5)
+    else:
+        typed = st.one_of(
+            st.sampled_from(field.allowed or ("x",)),
+            st.text(alphabet="0123456789６", min_size=4, max_size=12),
+            st.text(min_size=1, max_size=70),
+        )
+    return st.none() | typed
+
+
+def _rows(fields):
+    return st.lists(st.fixed_dictionaries({f.id: _value(f) for f in fields}), max_size=6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_rows(SPEC.indicators))
+def test_form_values_fail_as_pandera_says(rows):
+    found = find_failures(SPEC.indicators, rows)
+    assert [(f.column, f.index, f.code, f.found) for f in found] == _pandera_failures(
+        SPEC.indicators, rows
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(_rows(SPEC.specialties.columns))
+def test_table_rows_fail_as_pandera_says(rows):
+    columns = SPEC.specialties.columns
+    found = find_failures(columns, rows)
+    assert [(f.column, f.index, f.code, f.found) for f in found] == _pandera_failures(columns, rows)

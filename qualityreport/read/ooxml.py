@@ -1,7 +1,8 @@
-"""Workbooks in a zip (xlsx, xlsm, xlsb, ods): one bounded pass over every member before calamine.
+"""Workbooks in a zip (xlsx, xlsm, xlsb, ods): one bounded pass over the members before calamine.
 
 The sizes in a zip's headers are whatever its writer put there, so a bomb can claim a few
-kilobytes; only inflating (in bounded chunks) tells the truth. The same pass counts each sheet's
+kilobytes; only inflating (in bounded chunks) tells the truth, unless the compressed sizes alone
+bound what the members can inflate to (a small file). The same pass counts each sheet's
 rows and cells, finds its used range (calamine allocates a dense grid over it), and keeps the XML
 of ordinary sheets to find what calamine does not report: formulas and their saved results,
 error values, links to other workbooks, merged and hidden cells.
@@ -10,6 +11,7 @@ error values, links to other workbooks, merged and hidden cells.
 from __future__ import annotations
 
 import io
+import math
 import re
 import struct
 import zipfile
@@ -27,7 +29,8 @@ _MACRO_PARTS = ("vbaproject.bin", "xl/macrosheets/")
 
 @dataclass
 class SheetXml(SheetFacts):
-    """A worksheet's facts, with what only its XML tells."""
+    """A worksheet's facts, with what only its XML tells (rows and cells are counted only in
+    XML long enough to pass their limits)."""
 
     formulas: dict[str, str | None] = field(default_factory=dict)
     external: dict[str, str] = field(default_factory=dict)
@@ -57,10 +60,17 @@ def inspect_zip(data: bytes, limits: Limits) -> ZipFacts:
     except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, ValueError):
         raise damaged("xlsx") from None
     sheets = package.worksheets() if package.format in ("xlsx", "xlsm") else {}
+    # Deflate cannot inflate more than 1032 times what it was given: when the compressed sizes
+    # alone cannot reach the limit, the true size cannot either, and only the sheets need
+    # inflating (to be scanned). Otherwise every member is inflated and counted.
+    bounded = _inflated_bound(infos) <= limits.max_inflated_bytes
     total = 0
     try:
         for info in infos:
             name = info.filename.replace("\\", "/").lower()
+            if bounded and name not in sheets:
+                _data_start(data, info)  # its header at least must be where the directory says
+                continue
             scanner = _SheetScanner(sheets[name], limits) if name in sheets else None
             total += _inflate(data, info, limits.max_inflated_bytes - total, scanner)
             if total > limits.max_inflated_bytes:
@@ -72,6 +82,21 @@ def inspect_zip(data: bytes, limits: Limits) -> ZipFacts:
         raise damaged(package.format) from None
     macros = any(part in name for name in members for part in _MACRO_PARTS)
     return ZipFacts(package.format, list(sheets.values()), macros)
+
+
+# Deflate's densest code spends two bits on a 258-byte match: 1032 bytes out for a byte in.
+_RATIOS = {zipfile.ZIP_STORED: 1, zipfile.ZIP_DEFLATED: 1032}
+
+
+def _inflated_bound(infos: list[zipfile.ZipInfo]) -> float:
+    """The most every member together can inflate to, from the compressed sizes alone; infinite
+    when a member is encrypted or compressed otherwise (those are inflated, and refused)."""
+    bound = 0
+    for info in infos:
+        if info.flag_bits & 0x1 or info.compress_type not in _RATIOS:
+            return math.inf
+        bound += info.compress_size * _RATIOS[info.compress_type]
+    return bound
 
 
 def _too_large(size: int, limits: Limits) -> UnreadableFile:
@@ -217,12 +242,7 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: int, sink) -> int:
 
     sink is a list (the bytes are kept) or a _SheetScanner (they are scanned) or None.
     """
-    offset = info.header_offset
-    header = data[offset : offset + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    start = offset + 30 + name_length + extra_length
+    start = _data_start(data, info)
     compressed = memoryview(data)[start : start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         size = len(compressed)
@@ -248,6 +268,16 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, budget: int, sink) -> int:
     return size
 
 
+def _data_start(data: bytes, info: zipfile.ZipInfo) -> int:
+    """Where a member's compressed bytes begin, after its local header."""
+    offset = info.header_offset
+    header = data[offset : offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    return offset + 30 + name_length + extra_length
+
+
 def _feed(sink, piece: bytes) -> None:
     if isinstance(sink, list):
         sink.append(piece)
@@ -265,8 +295,10 @@ _CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(?:/>|>(.*?)</\1c>)", re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]*)"')
-# Where a formula or an error value may be: literal searches are much faster than a pattern.
-_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b't="e"')
+# Where a formula or an error value may be: the engine finds a pattern opening with a literal
+# byte at memory speed, so formula tags are found by their rare "f" and the byte before it.
+_FORMULA_MARK = re.compile(rb"f[ >/]")
+_ERROR_MARK = b't="e"'
 # [1]Sheet!A1, '[budget.xlsx]Sheet 1'!A1: a reference into another workbook
 _EXTERNAL = re.compile(r"\[[^\]]+\][^!\[\]]*!")
 
@@ -281,12 +313,17 @@ def column_number(letters: bytes) -> int:
 class _SheetScanner:
     """Counts rows and cells and finds the used range of sheet XML arriving in chunks.
 
-    A tag may straddle two chunks: counting keeps a tail so nothing is counted twice; the range
-    search rescans a short overlap, which is harmless for a minimum and a maximum.
+    A sheet of up to max_inspected_sheet_bytes (nearly every sheet) is kept and scanned whole
+    once it has arrived, then inspected. A larger one is scanned chunk by chunk and not kept: a
+    tag may straddle two chunks, so counting keeps a tail so nothing is counted twice, and the
+    range search rescans a short overlap, which is harmless for a minimum and a maximum.
     """
 
     def __init__(self, facts: SheetXml, limits: Limits):
         self.facts, self.keep = facts, limits.max_inspected_sheet_bytes
+        # "<row" takes 4 bytes and "<c " 3: XML shorter than this cannot hold more rows or cells
+        # than the limits allow, and is not counted (its counts stay 0)
+        self.countless = min(4 * limits.max_rows, 3 * limits.max_cells)
         self.rows = self.cells = 0
         self.tail = b""
         self.kept: list[bytes] | None = []
@@ -295,9 +332,28 @@ class _SheetScanner:
         self.first_row = self.last_row = 0
 
     def feed(self, data: bytes) -> None:
+        if self.kept is not None:
+            self.kept_size += len(data)
+            if self.kept_size <= self.keep:
+                self.kept.append(data)
+                return
+            kept, self.kept = self.kept, None  # too large to inspect: counted and bounded only
+            for piece in kept:
+                self._scan(piece)
+        self._scan(data)
+
+    def _scan(self, data: bytes) -> None:
         text = self.tail + data
-        self.rows += text.count(b"<row") + text.count(b":row ")
-        self.cells += text.count(b"<c ") + text.count(b":c ")
+        self._count(text, 1)
+        self._range(text)
+        self.tail = text[-24:]
+        self._count(self.tail, -1)  # what the tail counted is counted again with the next chunk
+
+    def _count(self, text: bytes, sign: int) -> None:
+        self.rows += sign * (text.count(b"<row") + text.count(b":row "))
+        self.cells += sign * (text.count(b"<c ") + text.count(b":c "))
+
+    def _range(self, text: bytes) -> None:
         refs = _REF.findall(text)
         if refs:
             columns, rows = zip(*refs, strict=True)
@@ -306,20 +362,16 @@ class _SheetScanner:
             low, high = min(numbers), max(numbers)
             self.first_row = min(self.first_row, low) if self.first_row else low
             self.last_row = max(self.last_row, high)
-        self.tail = text[-24:]
-        # drop what the tail already counted, so nothing is counted twice
-        self.rows -= self.tail.count(b"<row") + self.tail.count(b":row ")
-        self.cells -= self.tail.count(b"<c ") + self.tail.count(b":c ")
-        if self.kept is not None:
-            self.kept_size += len(data)
-            if self.kept_size > self.keep:
-                self.kept = None  # too large to inspect: counted and bounded only
-            else:
-                self.kept.append(data)
 
     def finish(self, recalc_on_open: bool) -> None:
-        self.rows += self.tail.count(b"<row") + self.tail.count(b":row ")
-        self.cells += self.tail.count(b"<c ") + self.tail.count(b":c ")
+        xml = None
+        if self.kept is not None:
+            xml, self.kept = b"".join(self.kept), None
+            if len(xml) > self.countless:
+                self._count(xml, 1)
+            self._range(xml)
+        else:
+            self._count(self.tail, 1)
         facts = self.facts
         facts.rows = self.rows
         facts.cells = self.cells
@@ -327,25 +379,30 @@ class _SheetScanner:
             numbers = [column_number(c) - 1 for c in self.columns]
             facts.first = (self.first_row - 1, min(numbers))
             facts.last = (self.last_row - 1, max(numbers))
-        if self.kept is not None:
-            _inspect(b"".join(self.kept), facts, recalc_on_open)
-            self.kept = None
+        if xml is not None:
+            _inspect(xml, facts, recalc_on_open)
 
 
 def _inspect(xml: bytes, facts: SheetXml, recalc_on_open: bool) -> None:
     """Formulas, error values, merged ranges and hidden rows of one sheet's XML."""
-    facts.merged = [m.decode("ascii", "replace") for m in _MERGE.findall(xml)]
+    # Each pattern is looked for only where a plain search says it may be: a search for a few
+    # bytes runs at memory speed, a pattern opening with "<" is tried at every tag.
+    if b"mergeCell" in xml:
+        facts.merged = [m.decode("ascii", "replace") for m in _MERGE.findall(xml)]
     if b'hidden="' in xml:
         for tag in _HIDDEN_ROW.findall(xml):
             number = _ROW_NUMBER.search(tag)
             if number:
                 facts.hidden_rows.add(int(number.group(1)))
     starts = set()
-    for mark in _MARKS:
-        at = xml.find(mark)
-        while at != -1:
+    for mark in _FORMULA_MARK.finditer(xml):  # <f>, <f , <f/, :f>, :f
+        at = mark.start() - 1
+        if xml[at : at + 1] == b"<" or (xml[at : at + 1] == b":" and xml[at + 2 : at + 3] != b"/"):
             starts.add(_cell_start(xml, at))
-            at = xml.find(mark, at + 1)
+    at = xml.find(_ERROR_MARK)
+    while at != -1:
+        starts.add(_cell_start(xml, at))
+        at = xml.find(_ERROR_MARK, at + 1)
     for start in sorted(starts):
         cell = _CELL.match(xml, start) if start >= 0 else None
         if cell is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qualityreport.spec import load_spec
@@ -46,6 +46,7 @@ def _rows(fields):
 
 @settings(max_examples=25, deadline=None)
 @given(_rows(SPEC.indicators))
+@example([{"school_code": "4205000001\n", "year": 2300, "funding_per_student": -1e-7}])
 def test_form_values_fail_as_pandera_says(rows):
     found = find_failures(SPEC.indicators, rows)
     assert [(f.column, f.index, f.code, f.found) for f in found] == _pandera_failures(

@@ -281,6 +281,11 @@ class YamlReader:
         return value
 
 
+# libyaml's parser when PyYAML was built with it (the wheels are): the same documents, read
+# about ten times faster than in pure Python (the shipped spec: 4 ms instead of 40).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_text_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -295,7 +300,7 @@ def read_yaml_file(path: Path, kind: str) -> YamlReader:
 def read_yaml_text(text: str, path: Path, kind: str) -> YamlReader:
     """Parse YAML text of a declared kind; path names where it came from in every error."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""

@@ -280,7 +280,7 @@ def test_a_failure_after_values_were_written_leaves_nothing_half_written(store, 
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(ingest_module, "_upsert_school", explode)
+    monkeypatch.setattr(ingest_module, "_update_schools", explode)
     report = ingest(store, [make_result(spec, A, 2024, values={"books": 1})])
     assert [(o.outcome, o.detail) for o in report.outcomes] == [
         ("failed", "RuntimeError: disk on fire")

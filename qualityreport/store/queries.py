@@ -13,6 +13,7 @@ from ..findings import CATALOGUE
 from ..spec import Spec
 from .schema import Store
 from .sql import quote
+from .views import REPORTED_SUBMISSION
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,9 @@ def approval_locks(store: Store, year: int | None, school_code: str | None) -> b
 
 
 def latest_year(store: Store) -> int | None:
-    return store.scalar("SELECT max(year) FROM school_year")
+    """The latest year school_year reports, read from the submissions it reports (the view
+    itself computes every indicator of every school first)."""
+    return store.scalar(f"SELECT max(year) FROM submissions WHERE {REPORTED_SUBMISSION}")
 
 
 def expected_from_city(city: CityConfig) -> tuple[ExpectedSchool, ...]:

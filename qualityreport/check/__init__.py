@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
-import polars as pl
 
 from ..city import CityConfig
 from ..errors import StoreError
 from ..store import Store, expected_from_city, latest_year, schools_expected
 from ..store.queries import ExpectedSchool
+from ..store.sql import quote
 from ..targets import TargetSet
 from .evaluate import TargetRun
 from .results import (
@@ -37,17 +38,17 @@ __all__ = [
     "compare",
 ]
 
-_POLARS_TYPES: dict[str, Any] = {
-    "value": pl.Float64,
-    "threshold": pl.Float64,
-    "gap": pl.Float64,
-    "tolerance": pl.Float64,
-    "met": pl.Boolean,
-    "required": pl.Boolean,
-    "deadline": pl.Int32,
-    "missing_schools": pl.List(pl.String),
-    "undetermined": pl.List(pl.String),
+# target_results columns that are not text, by Arrow type name
+_ARROW_TYPES = {
+    "value": "float64",
+    "threshold": "float64",
+    "gap": "float64",
+    "tolerance": "float64",
+    "met": "bool_",
+    "required": "bool_",
+    "deadline": "int32",
 }
+_LISTS = ("missing_schools", "undetermined")
 
 
 def _summaries(results: list[TargetResult]) -> tuple[TargetSummary, ...]:
@@ -83,10 +84,17 @@ def _expected_table(store: Store, schools: list[ExpectedSchool]) -> None:
     store.con.execute("""CREATE OR REPLACE TEMP TABLE expected_school (
         school_code VARCHAR, school_name VARCHAR, county VARCHAR, source VARCHAR)""")
     if schools:
-        store.con.executemany(
-            "INSERT INTO expected_school VALUES (?, ?, ?, ?)",
-            [(s.school_code, s.school_name, s.county, s.source) for s in schools],
+        import pyarrow as pa
+
+        rows = pa.table(
+            {
+                name: pa.array([getattr(s, name) for s in schools], type=pa.string())
+                for name in ("school_code", "school_name", "county", "source")
+            }
         )
+        store.con.register("_incoming_expected", rows)
+        store.con.execute("INSERT INTO expected_school SELECT * FROM _incoming_expected")
+        store.con.unregister("_incoming_expected")
 
 
 def _county_table(store: Store, counties: list[str]) -> None:
@@ -103,29 +111,29 @@ def _county_table(store: Store, counties: list[str]) -> None:
 def _store_results(
     store: Store, run_id: int, checked_at: dt.datetime, year: int, results: list[TargetResult]
 ) -> None:
-    frame = pl.DataFrame(
-        {
-            "run_id": [run_id] * len(results),
-            "checked_at": [checked_at] * len(results),
-            "year": [year] * len(results),
-            **{
-                name: [list(v) if isinstance(v := getattr(r, name), tuple) else v for r in results]
-                for name in RESULT_COLUMNS
-            },
-        },
-        schema={
-            "run_id": pl.Int64,
-            "checked_at": pl.Datetime("us"),
-            "year": pl.Int32,
-            **{name: _POLARS_TYPES.get(name, pl.String) for name in RESULT_COLUMNS},
-        },
-    )
+    import pyarrow as pa
+
+    count = len(results)
+    columns = {
+        "run_id": pa.array([run_id] * count, type=pa.int64()),
+        "checked_at": pa.array([checked_at] * count, type=pa.timestamp("us")),
+        "year": pa.array([year] * count, type=pa.int32()),
+    }
+    for name in RESULT_COLUMNS:
+        values = [getattr(r, name) for r in results]
+        if name in _LISTS:
+            columns[name] = pa.array(
+                [None if v is None else list(v) for v in values], type=pa.list_(pa.string())
+            )
+        else:
+            columns[name] = pa.array(values, type=getattr(pa, _ARROW_TYPES.get(name, "string"))())
+    rows = pa.table(columns)
     store.con.execute("BEGIN TRANSACTION")
     try:
-        store.con.register("_incoming_results", frame.to_arrow())
-        columns = ", ".join(frame.columns)
+        store.con.register("_incoming_results", rows)
+        names = ", ".join(rows.column_names)
         store.con.execute(
-            f"INSERT INTO target_results ({columns}) SELECT {columns} FROM _incoming_results"
+            f"INSERT INTO target_results ({names}) SELECT {names} FROM _incoming_results"
         )
         store.con.execute("COMMIT")
     except Exception:
@@ -133,6 +141,30 @@ def _store_results(
         raise
     finally:
         store.con.unregister("_incoming_results")
+
+
+# The views target sets read. Each query over a view computes it anew (school_year pivots every
+# stored value); a check runs dozens of queries, so it reads them computed once.
+_VIEWS_READ = ("school_year", "specialty_year", "county_year", "city_year")
+
+
+@contextmanager
+def _views_computed_once(store: Store) -> Iterator[None]:
+    """For the block, each view read as a temporary table of its rows (the connection's own:
+    temporary tables come first in name resolution), dropped afterwards. A check writes only
+    target_results, so the rows cannot change meanwhile."""
+    database = store.scalar("SELECT current_database()")
+    made = []
+    try:
+        for view in _VIEWS_READ:
+            store.con.execute(
+                f"CREATE TEMP TABLE {view} AS SELECT * FROM {quote(database)}.main.{view}"
+            )
+            made.append(view)
+        yield
+    finally:
+        for view in made:
+            store.con.execute(f"DROP TABLE IF EXISTS temp.main.{view}")
 
 
 def check(
@@ -167,18 +199,19 @@ def check(
     expected = schools_expected(store, year, given)
     _expected_table(store, expected)
     values = {**(city.parameters if city else {}), **(parameters or {})}
-    roster = Roster(store, year, expected, city)
-    _county_table(store, roster.counties())
-    run = TargetRun(store, year, values, roster, sets={s.id: s for s in target_sets})
     results: list[TargetResult] = []
     skipped = []
-    for target_set in target_sets:
-        if not any_year and not target_set.covers(year):
-            skipped.append(SkippedSet(target_set.id, target_set.name, target_set.all_years))
-            continue
-        for target in target_set.targets:
-            if any_year or target.in_force(year):
-                results.extend(run.evaluate(target_set, target))
+    with _views_computed_once(store):
+        roster = Roster(store, year, expected, city)
+        _county_table(store, roster.counties())
+        run = TargetRun(store, year, values, roster, sets={s.id: s for s in target_sets})
+        for target_set in target_sets:
+            if not any_year and not target_set.covers(year):
+                skipped.append(SkippedSet(target_set.id, target_set.name, target_set.all_years))
+                continue
+            for target in target_set.targets:
+                if any_year or target.in_force(year):
+                    results.extend(run.evaluate(target_set, target))
     run_id = None
     if save and not store.read_only and results:
         run_id = store.scalar("SELECT nextval('target_run_seq')")

@@ -206,7 +206,7 @@ class TargetRun:
         """(schools without a submission, schools whose figure is undetermined) behind a city or
         county figure."""
         schools = self.roster.in_county(county)
-        missing = tuple(s.name for s in schools if s in self.roster.missing())
+        missing = tuple(s.name for s in schools if self.roster.is_missing(s))
         empty = self.without(self.uses(target), self.year)
         if previous:
             empty = empty | self.without(self.uses(target), self.year - 1)

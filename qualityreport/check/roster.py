@@ -57,6 +57,12 @@ class Roster:
                 )
         self._by_code = names
         self.expected = [self._expected(s) for s in expected]
+        # the same for every target of the check: worked out once (a province has thousands)
+        seen = {s.key for s in self.expected}
+        others = [names[c] for c in sorted(self.submitted) if c not in seen]
+        self._everyone = (*self.expected, *others)
+        self._missing = tuple(s for s in self.expected if s.code not in self.submitted)
+        self._missing_set = frozenset(self._missing)
 
     @staticmethod
     def _year_rows(store: Store, year: int) -> dict[str, tuple[str | None, str | None]]:
@@ -92,20 +98,22 @@ class Roster:
 
     def everyone(self) -> list[School]:
         """Every school the year is about: the expected ones, then any other that submitted."""
-        seen = {s.key for s in self.expected}
-        others = [self._by_code[c] for c in sorted(self.submitted) if c not in seen]
-        return [*self.expected, *others]
+        return list(self._everyone)
 
     def missing(self) -> list[School]:
         """Expected schools without a submission this year."""
-        return [s for s in self.expected if s.code not in self.submitted]
+        return list(self._missing)
+
+    def is_missing(self, school: School) -> bool:
+        """An expected school without a submission this year."""
+        return school in self._missing_set
 
     def counties(self) -> list[str]:
         """The city's counties in its declared order, else every county a school is in."""
         if self.city is not None and self.city.counties:
             return list(self.city.counties)
-        found = {s.county for s in self.everyone() if s.county}
+        found = {s.county for s in self._everyone if s.county}
         return sorted(found)
 
     def in_county(self, county: str | None) -> list[School]:
-        return [s for s in self.everyone() if county is None or s.county == county]
+        return [s for s in self._everyone if county is None or s.county == county]

@@ -222,7 +222,14 @@ class Spec:
         return next(s for s in self.sheets if s.layout == layout)
 
     def indicators_on(self, sheet_id: str) -> tuple[Field, ...]:
-        return tuple(i for i in self.indicators if i.sheet == sheet_id)
+        return self._indicators_by_sheet.get(sheet_id, ())
+
+    @cached_property
+    def _indicators_by_sheet(self) -> dict[str, tuple[Field, ...]]:
+        by_sheet: dict[str, list[Field]] = {}
+        for indicator in self.indicators:
+            by_sheet.setdefault(indicator.sheet, []).append(indicator)
+        return {sheet: tuple(fields) for sheet, fields in by_sheet.items()}
 
     @property
     def specialties(self) -> Table:

@@ -587,10 +587,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def _batched(
     paths: list[Path], spec: Spec, limits: Limits | None, batch_size: int
 ) -> Iterator[ValidationResult]:
-    # one stream of reads for the whole run: the readers go on while a batch is checked
+    # One stream of reads for the whole run, taken file by file: each file read hands the
+    # readers their next files, so they read while this process checks what they sent.
     reads = zip(paths, read_workbooks(paths, limits), strict=True)
-    while chunk := list(itertools.islice(reads, batch_size)):
-        yield from _validate_read(spec, chunk)
+    while results := _validate_read(spec, itertools.islice(reads, batch_size)):
+        yield from results
 
 
 def validate_paths(

@@ -206,6 +206,8 @@ class _Package:
     def _content_type(self, part: str) -> str:
         types = self.text("[content_types].xml") or ""
         for tag in _OVERRIDE.findall(types):
+            if part not in tag.replace("\\", "/").lower():
+                continue  # another part's (most of them): not worth reading its attributes
             attributes = _attributes(tag)
             if attributes.get("PartName", "").lstrip("/").replace("\\", "/").lower() == part:
                 return attributes.get("ContentType", "")

@@ -5,9 +5,11 @@
 #     python3 -m venv bench/.venv-compare
 #     bench/.venv-compare/bin/pip install great_expectations frictionless pandas -e .
 #
-# Run (one warm-up pass over the 44 examples per tool, then one timed pass per size):
+# Run (one warm-up pass over the 44 examples per tool, then --repeat rounds per size, every tool
+# once a round, the order turning from round to round; each tool's median, and the ratios of the
+# rounds' pairs with their min / median / max):
 #
-#     bench/.venv-compare/bin/python bench/compare.py [--sizes 44 100 500] [--tools ...]
+#     bench/.venv-compare/bin/python bench/compare.py [--sizes 44 100 500] [--repeat 3] [--tools ...]
 #
 # Sizes above 44 copy the example files round-robin into a temporary folder, so every tool reads
 # distinct files. Writes bench/results/compare.json.
@@ -26,6 +28,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -673,7 +676,7 @@ def _blank(text: str | None) -> str | None:
 
 
 class QualityReport:
-    """Our validator as the commands run it: pandera once per batch of 32 workbooks."""
+    """Our validator as the commands run it: reader processes, value checks once a batch."""
 
     def __init__(self, spec):
         from qualityreport.validate import validate_paths
@@ -733,6 +736,9 @@ def main() -> None:
         help="numbers of files to time (44 = the examples as they are)",
     )
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed rounds per size (each tool once a round)"
+    )
     parser.add_argument(
         "--slow-limit",
         type=int,
@@ -799,19 +805,31 @@ def main() -> None:
                 folder = Path(scratch) / str(size)
                 folder.mkdir()
                 paths = copies(base, size, folder)
-            row = {"files": size, "seconds": {}}
-            for name, function in tools.items():
-                if name == "great_expectations" and size > args.slow_limit:
-                    continue
-                started = time.perf_counter()
-                function(paths)
-                row["seconds"][name] = time.perf_counter() - started
+            timed = [
+                name
+                for name in tools
+                if not (name == "great_expectations" and size > args.slow_limit)
+            ]
+            rounds: dict[str, list[float]] = {name: [] for name in timed}
+            for round_number in range(args.repeat):
+                # every tool once a round, the order turning, so drifting load falls on all alike
+                turn = round_number % len(timed)
+                for name in timed[turn:] + timed[:turn]:
+                    started = time.perf_counter()
+                    tools[name](paths)
+                    rounds[name].append(time.perf_counter() - started)
+            row = {
+                "files": size,
+                "rounds": rounds,
+                "seconds": {name: statistics.median(times) for name, times in rounds.items()},
+            }
             runs.append(row)
     load_after = os.getloadavg()
 
     print(
-        f"one timed run per size after one warm-up pass; {os.cpu_count()} cores, load average "
-        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (shared machine: figures are noisy)"
+        f"{args.repeat} timed rounds per size after one warm-up pass, median shown; "
+        f"{os.cpu_count()} cores, load average {load_before[0]:.2f} before, "
+        f"{load_after[0]:.2f} after (shared machine: figures are noisy)"
     )
     header = (
         f"{'tool':<27} {'files':>5} {'seconds':>8} {'ms/file':>8} {'x calamine':>10} "
@@ -829,6 +847,19 @@ def main() -> None:
                 f"{seconds / floor if floor else float('nan'):>10.1f} "
                 f"{seconds / ours if ours else float('nan'):>7.2f} {found:>13} "
                 f"{d['findings_on_valid_files']:>8}"
+            )
+    for row in runs:
+        ours = row["rounds"].get("qualityreport")
+        for name, times in row["rounds"].items():
+            if ours is None or name == "qualityreport":
+                continue
+            ratios = sorted(
+                (t / o if name != "calamine" else o / t) for t, o in zip(times, ours, strict=True)
+            )
+            what = "ours ÷ calamine" if name == "calamine" else f"{name} ÷ ours"
+            print(
+                f"{row['files']:>5} files  {what:<40} min {ratios[0]:6.2f}  median "
+                f"{statistics.median(ratios):6.2f}  max {ratios[-1]:6.2f}  (paired rounds)"
             )
     print(
         "set-up once per process (imports, suites, schemas), ms: "
@@ -860,12 +891,14 @@ def main() -> None:
         f"{platform.python_version()}, {os.cpu_count()} cores",
         "load_average_before_after": [load_before[0], load_after[0]],
         "versions": versions,
-        "method": "one warm-up pass over the 44 examples per tool, then one timed pass per size; "
-        "sizes above 44 are round-robin copies of the examples; one process",
+        "method": "one warm-up pass over the 44 examples per tool, then --repeat timed rounds "
+        "per size, every tool once a round in a turning order (seconds: the median); sizes above "
+        "44 are round-robin copies of the examples; one process",
         "setup_ms": setup_ms,
         "runs": [
             {
                 "files": r["files"],
+                "rounds": r["rounds"],
                 "tools": {
                     name: {
                         "seconds": s,

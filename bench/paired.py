@@ -16,8 +16,9 @@ Cases:
   validate-copies    the same on 500 copies of the examples (planted mistakes, duplicates)
   validate-one       `qualityreport validate FILE` (a school's self-check); target < 0.4 s
   ingest-1000        `qualityreport ingest --db NEW DIR`, 1,000 distinct workbooks; target < 10 s
-`--python` and `--qualityreport` run another installation's commands (an earlier version, to
-set before against after in the same run).
+`--python` and `--qualityreport` run another installation's commands; `--before QR` adds that
+installation's `qualityreport` (an earlier version) to every case, run in the same rounds, so that
+before and after are measured alike.
 """
 
 from __future__ import annotations
@@ -203,6 +204,13 @@ def build_cases(args: argparse.Namespace) -> dict[str, Callable[[], Case]]:
     qualityreport = [args.qualityreport]
     floor = [args.python, str(ROOT / "bench" / "floor_read.py")]
 
+    def with_before(commands: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The commands, and ours as the earlier installation runs it (--before)."""
+        if not args.before:
+            return commands
+        ours = commands["ours"]
+        return {**commands, "before": [args.before, *ours[1:]]}
+
     def validate_500() -> Case:
         folder = SCRATCH / "distinct-1000"
         paths = distinct_workbooks(folder, 1000)[:500]
@@ -214,7 +222,9 @@ def build_cases(args: argparse.Namespace) -> dict[str, Callable[[], Case]]:
                 link.symlink_to(path)
         return Case(
             "validate-500",
-            {"ours": [*qualityreport, "validate", str(listed)], "floor": [*floor, str(listed)]},
+            with_before(
+                {"ours": [*qualityreport, "validate", str(listed)], "floor": [*floor, str(listed)]}
+            ),
             target="≤ 4× the bare calamine read of the same files",
             target_ratio=4.0,
         )
@@ -224,7 +234,9 @@ def build_cases(args: argparse.Namespace) -> dict[str, Callable[[], Case]]:
         copies_of_examples(folder, 500)
         return Case(
             "validate-copies",
-            {"ours": [*qualityreport, "validate", str(folder)], "floor": [*floor, str(folder)]},
+            with_before(
+                {"ours": [*qualityreport, "validate", str(folder)], "floor": [*floor, str(folder)]}
+            ),
             target="(500 copies of the examples, mistakes and duplicates included)",
         )
 
@@ -232,11 +244,13 @@ def build_cases(args: argparse.Namespace) -> dict[str, Callable[[], Case]]:
         file = str(ROOT / "examples" / "city" / "2024" / "4142050101-三峡中专.xlsx")
         return Case(
             "validate-one",
-            {
-                "ours": [*qualityreport, "validate", file],
-                "floor": [*floor, file],
-                "python": [args.python, "-c", "pass"],
-            },
+            with_before(
+                {
+                    "ours": [*qualityreport, "validate", file],
+                    "floor": [*floor, file],
+                    "python": [args.python, "-c", "pass"],
+                }
+            ),
             target="< 0.4 s, whole process",
             target_seconds=0.4,
         )
@@ -252,11 +266,13 @@ def build_cases(args: argparse.Namespace) -> dict[str, Callable[[], Case]]:
 
         return Case(
             "ingest-1000",
-            {
-                "ours": [*qualityreport, "ingest", "--db", str(db), str(folder)],
-                "floor": [*floor, str(folder)],
-            },
-            before_each={"ours": fresh},
+            with_before(
+                {
+                    "ours": [*qualityreport, "ingest", "--db", str(db), str(folder)],
+                    "floor": [*floor, str(folder)],
+                }
+            ),
+            before_each={"ours": fresh, "before": fresh},
             target="< 10 s (validate and ingest into a new database)",
             target_seconds=10.0,
         )
@@ -275,6 +291,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--python", default=str(ROOT / ".venv" / "bin" / "python"))
     parser.add_argument("--qualityreport", default=str(ROOT / ".venv" / "bin" / "qualityreport"))
+    parser.add_argument("--before", default=None, help="an earlier installation's qualityreport")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "paired.json")
     args = parser.parse_args()
 

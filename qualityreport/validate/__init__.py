@@ -36,7 +36,7 @@ from ..records import CellValue, SkippedFile, Submission, TableRow, ValidationRe
 from ..spec import Field, Spec, load_spec
 from .locate import Position, locate_form, locate_table, match_sheets
 from .rules import check_plausibility, check_rules, check_specialties, check_table_sums
-from .schema import find_failures
+from .schema import find_failures, prepare_in_background
 
 __all__ = [
     "FoundFiles",
@@ -470,6 +470,7 @@ def validate_batch(
 ) -> list[ValidationResult]:
     """Validate several workbooks with one pandera pass over all of them; results in order."""
     files = list(paths)
+    prepare_in_background()
     reads = zip(files, read_workbooks(files, limits), strict=True)
     return _validate_read(spec or load_spec(), reads)
 
@@ -589,6 +590,7 @@ def _batched(
 ) -> Iterator[ValidationResult]:
     # One stream of reads for the whole run, taken file by file: each file read hands the
     # readers their next files, so they read while this process checks what they sent.
+    prepare_in_background()
     reads = zip(paths, read_workbooks(paths, limits), strict=True)
     while results := _validate_read(spec, itertools.islice(reads, batch_size)):
         yield from results

@@ -109,7 +109,7 @@ def _long_schema():
     import pandera.polars as pa
     import polars as pl
 
-    def compare(op: str):
+    def bound_check(op: str):
         def within_declared_bound(data):
             value, bound = pl.col(data.key), pl.col(op)
             passes = value >= bound if op == "ge" else value <= bound
@@ -139,8 +139,8 @@ def _long_schema():
 
     # Named apart from pandera's built-in checks (ge, isin, …), which pandera would call instead.
     numeric = [
-        compare("ge"),
-        compare("le"),
+        bound_check("ge"),
+        bound_check("le"),
         pa.Check(in_declared_list, name="declared_isin", error="isin"),
     ]
     text = [

@@ -1,8 +1,10 @@
-"""The spec's value checks run over a whole batch at once give exactly pandera's verdict."""
+"""The spec's value checks over a whole batch, and the shortcut for one file, give exactly the
+verdict of pandera validating the same values as a wide frame."""
 
 from __future__ import annotations
 
 import pandera.polars as pa
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -44,19 +46,22 @@ def _rows(fields):
     return st.lists(st.fixed_dictionaries({f.id: _value(f) for f in fields}), max_size=6)
 
 
+# a batch: pandera's checks over the long frame; one file: the shortcut derived from them
+@pytest.mark.parametrize("one_file", [False, True])
 @settings(max_examples=25, deadline=None)
-@given(_rows(SPEC.indicators))
-@example([{"school_code": "4205000001\n", "year": 2300, "funding_per_student": -1e-7}])
-def test_form_values_fail_as_pandera_says(rows):
-    found = find_failures(SPEC.indicators, rows)
+@given(rows=_rows(SPEC.indicators))
+@example(rows=[{"school_code": "4205000001\n", "year": 2300, "funding_per_student": -1e-7}])
+def test_form_values_fail_as_pandera_says(one_file, rows):
+    found = find_failures(SPEC.indicators, rows, one_file=one_file)
     assert [(f.column, f.index, f.code, f.found) for f in found] == _pandera_failures(
         SPEC.indicators, rows
     )
 
 
+@pytest.mark.parametrize("one_file", [False, True])
 @settings(max_examples=25, deadline=None)
-@given(_rows(SPEC.specialties.columns))
-def test_table_rows_fail_as_pandera_says(rows):
+@given(rows=_rows(SPEC.specialties.columns))
+def test_table_rows_fail_as_pandera_says(one_file, rows):
     columns = SPEC.specialties.columns
-    found = find_failures(columns, rows)
+    found = find_failures(columns, rows, one_file=one_file)
     assert [(f.column, f.index, f.code, f.found) for f in found] == _pandera_failures(columns, rows)

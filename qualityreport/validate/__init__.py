@@ -470,7 +470,7 @@ def validate_batch(
 ) -> list[ValidationResult]:
     """Validate several workbooks with one pandera pass over all of them; results in order."""
     files = list(paths)
-    prepare_in_background()
+    prepare_in_background(len(files))
     reads = zip(files, read_workbooks(files, limits), strict=True)
     return _validate_read(spec or load_spec(), reads)
 
@@ -509,13 +509,17 @@ def _validate_read(
 def _schema_failures(spec: Spec, checks: list[_WorkbookCheck]) -> list[tuple]:
     """The spec's value checks over every form and every table row of the batch, in one pass
     each: (check, table row index or None for the form, failure)."""
+    one_file = len(checks) == 1
     found: list[tuple] = [
         (checks[f.index], None, f)
-        for f in find_failures(spec.indicators, [c.form_row for c in checks])
+        for f in find_failures(spec.indicators, [c.form_row for c in checks], one_file=one_file)
     ]
     owners = [(c, i) for c in checks for i in range(len(c.rows))]
     table_rows = [c.rows[i].values for c, i in owners]
-    found += [(*owners[f.index], f) for f in find_failures(spec.specialties.columns, table_rows)]
+    found += [
+        (*owners[f.index], f)
+        for f in find_failures(spec.specialties.columns, table_rows, one_file=one_file)
+    ]
     return found
 
 
@@ -590,7 +594,7 @@ def _batched(
 ) -> Iterator[ValidationResult]:
     # One stream of reads for the whole run, taken file by file: each file read hands the
     # readers their next files, so they read while this process checks what they sent.
-    prepare_in_background()
+    prepare_in_background(len(paths))
     reads = zip(paths, read_workbooks(paths, limits), strict=True)
     while results := _validate_read(spec, itertools.islice(reads, batch_size)):
         yield from results
@@ -601,7 +605,7 @@ def validate_paths(
     spec: Spec | None = None,
     *,
     limits: Limits | None = None,
-    batch_size: int = 32,
+    batch_size: int = 64,
 ) -> Iterator[ValidationResult]:
     """validate_workbook over files and directories, one result a file, in order.
 

@@ -45,6 +45,21 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+def column_index(letters: str) -> int:
+    """Excel letters to a 0-based column index (A → 0, AB → 27): column_letter reversed."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def cell_position(ref: str) -> tuple[int, int]:
+    """A1 notation to a 1-based row and 0-based column (the reverse of cell_ref)."""
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    return int(digits or 0), column_index(letters)
+
+
 def label_key(text: str) -> str:
     """A label as it is compared: NFKC, no spaces, quotes, stars or trailing unit in brackets."""
     # Labels repeat in every workbook of a batch: short ones are remembered (long texts are

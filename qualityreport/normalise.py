@@ -148,10 +148,11 @@ def _plain_text(text: str) -> bool:
     )
 
 
-def shown_number(text: str) -> str:
-    """Cell text of a huge number as a person reads it: 1e+300, not three hundred digits."""
+def huge_number(text: str) -> float | str:
+    """The number a cell's text of a huge number holds (findings print it compactly); the
+    text itself when it holds none."""
     try:
         number = float(unicodedata.normalize("NFKC", text).strip().replace(",", ""))
     except ValueError:
         return text
-    return f"{number:.6g}" if math.isfinite(number) and abs(number) >= 1e15 else text
+    return number if math.isfinite(number) else text

@@ -136,7 +136,7 @@ class _Reader:
         return code
 
 
-def _died(reader: _Reader, limits: Limits) -> UnreadableFile:
+def _why_it_ended(reader: _Reader, limits: Limits) -> UnreadableFile:
     """Why a reader process ended in the middle of a file, in words for the file's sender."""
     words = reader.last_words()
     code = reader.stop(kill=True)
@@ -200,7 +200,7 @@ class ReaderPool:
 
     def _died(self, reader: _Reader, limits: Limits) -> UnreadableFile:
         try:
-            return _died(reader, limits)
+            return _why_it_ended(reader, limits)
         finally:
             self._ended()
 

@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from ..layout import column_index
 from .biff import SheetFacts, check_sheet_bounds
 from .model import Limits, UnreadableFile, megabytes
 from .sniff import damaged, not_a_workbook
@@ -305,13 +306,6 @@ _ERROR_MARK = b't="e"'
 _EXTERNAL = re.compile(r"\[[^\]]+\][^!\[\]]*!")
 
 
-def column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
 class _SheetScanner:
     """Counts rows and cells and finds the used range of sheet XML arriving in chunks.
 
@@ -378,7 +372,7 @@ class _SheetScanner:
         facts.rows = self.rows
         facts.cells = self.cells
         if self.columns:
-            numbers = [column_number(c) - 1 for c in self.columns]
+            numbers = [column_index(c.decode("ascii")) for c in self.columns]
             facts.first = (self.first_row - 1, min(numbers))
             facts.last = (self.last_row - 1, max(numbers))
         if xml is not None:

@@ -18,10 +18,11 @@ from ..layout import (
     META_SHEET,
     NARRATIVE_LABEL_COL,
     NARRATIVE_TEXT_COL,
+    cell_position,
     cell_ref,
     label_key,
 )
-from ..normalise import Normalised, normalise_number, normalise_text, shown_number
+from ..normalise import Normalised, huge_number, normalise_number, normalise_text
 from ..read import (
     FORMAT_NAMES,
     SUFFIXES_OF,
@@ -94,20 +95,11 @@ def merged_anchor(sheet: Sheet, row: int, col: int) -> tuple[str, int] | None:
     """The merged range within one row that holds (row, col), and its first column."""
     for ref in sheet.merged:
         first, _, last = ref.partition(":")
-        top, left = _position(first)
-        bottom, right = _position(last or first)
+        top, left = cell_position(first)
+        bottom, right = cell_position(last or first)
         if top == bottom == row and left < col <= right:
             return ref, left
     return None
-
-
-def _position(ref: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
-    digits = "".join(ch for ch in ref if ch.isdigit())
-    col = 0
-    for letter in letters:
-        col = col * 26 + ord(letter) - 64
-    return int(digits or 0), col - 1
 
 
 def _report_cell(
@@ -137,7 +129,7 @@ def _report_cell(
     if result.problem:
         found = text.strip() if text else text
         if result.problem == "value-too-large" and found:
-            found = shown_number(found)
+            found = huge_number(found)  # 1e300 quoted as 1e+300, not three hundred digits
         report(result.problem, found=found, **where)
         return False
     if position.cell in sheet.formulas and sheet.formulas[position.cell] is None:
@@ -164,7 +156,7 @@ def _report_merged(report: _Findings, sheet: Sheet, first_data_row: int) -> None
     """Cells merged across rows in the data area: only the first row has a value."""
     for ref in sheet.merged:
         first, _, last = ref.partition(":")
-        top, bottom = _position(first)[0], _position(last or first)[0]
+        top, bottom = cell_position(first)[0], cell_position(last or first)[0]
         if bottom >= first_data_row and bottom > top:
             report("merged-cells", sheet=sheet.name, cell=first, found=ref)
 

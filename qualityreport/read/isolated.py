@@ -149,11 +149,6 @@ def _why_it_ended(reader: _Reader, limits: Limits) -> UnreadableFile:
     return UnreadableFile("file-reader-failed")
 
 
-_Waiting = deque[tuple[int, str]]
-_Queues = dict[_Reader, deque[tuple[int, str]]]
-_Done = dict[int, dict[str, Any] | UnreadableFile]
-
-
 class ReaderPool:
     """At most `size` reader processes, kept between calls and shared by every thread (the web
     round validates uploads in threads: fifty uploads at once still start `size` processes)."""
@@ -235,130 +230,108 @@ class ReaderPool:
         while the caller works on what it has; a file's time limit starts when its reader gets to
         it. A reader that dies or is killed takes only its current file with it: the files queued
         behind it go to another."""
-        waiting: _Waiting = deque(enumerate(os.path.abspath(p) for p in paths))
-        total = len(waiting)
-        done: _Done = {}
-        queues: _Queues = {}
-        deadlines: dict[_Reader, float] = {}
-        following = 0
+        run = _Run(self, [os.path.abspath(p) for p in paths], limits, depth)
         try:
-            while following < total:
-                self._hand_out(waiting, queues, deadlines, done, limits, depth)
-                if following in done:
-                    yield done.pop(following)
-                    following += 1
-                    continue
-                self._collect(waiting, queues, deadlines, done, limits)
+            for index in range(len(run.paths)):
+                while index not in run.done:
+                    run.hand_out()
+                    if index not in run.done:
+                        run.collect()
+                yield run.done.pop(index)
         finally:
-            for reader in queues:  # abandoned midway: their files are not wanted any more
-                self._stop(reader, kill=True)
+            run.abandon()
 
-    def _hand_out(
-        self,
-        waiting: _Waiting,
-        queues: _Queues,
-        deadlines: dict[_Reader, float],
-        done: _Done,
-        limits: Limits,
-        depth: int,
-    ) -> None:
-        while waiting:
-            open_queue = next((r for r, q in queues.items() if len(q) < depth), None)
-            if open_queue is None and len(queues) < self.size:
-                open_queue = self._take(wait=not queues)
-                if open_queue is not None:
-                    queues[open_queue] = deque()
-            if open_queue is None:
+
+class _Run:
+    """One ReaderPool.read call: the files waiting, each reader's queue and the deadline of the
+    file it is reading, and the replies not yet handed on."""
+
+    def __init__(self, pool: ReaderPool, paths: list[str], limits: Limits, depth: int):
+        self.pool, self.paths, self.limits, self.depth = pool, paths, limits, depth
+        self.waiting: deque[int] = deque(range(len(paths)))
+        self.queues: dict[_Reader, deque[int]] = {}
+        self.deadlines: dict[_Reader, float] = {}
+        self.done: dict[int, dict[str, Any] | UnreadableFile] = {}
+
+    def hand_out(self) -> None:
+        """Give waiting files to readers with room in their queue, starting readers as allowed."""
+        while self.waiting:
+            reader = next((r for r, q in self.queues.items() if len(q) < self.depth), None)
+            if reader is None and len(self.queues) < self.pool.size:
+                reader = self.pool._take(wait=not self.queues)
+                if reader is not None:
+                    self.queues[reader] = deque()
+            if reader is None:
                 return
-            index, path = waiting.popleft()
+            index = self.waiting.popleft()
             try:
-                open_queue.send(path, limits)
+                reader.send(self.paths[index], self.limits)
             except _Stopped:
-                waiting.appendleft((index, path))
-                self._lost(open_queue, waiting, queues, deadlines, done, limits)
+                self.waiting.appendleft(index)
+                self.lost(reader)
                 continue
-            if not queues[open_queue]:
-                allowance = 0.0 if open_queue.ready else _START_UP_SECONDS
-                deadlines[open_queue] = time.monotonic() + limits.max_seconds + allowance
-            queues[open_queue].append((index, path))
+            if not self.queues[reader]:
+                allowance = 0.0 if reader.ready else _START_UP_SECONDS
+                self.deadlines[reader] = time.monotonic() + self.limits.max_seconds + allowance
+            self.queues[reader].append(index)
 
-    def _lost(
-        self,
-        reader: _Reader,
-        waiting: _Waiting,
-        queues: _Queues,
-        deadlines: dict[_Reader, float],
-        done: _Done,
-        limits: Limits,
-        failure: UnreadableFile | None = None,
-    ) -> None:
+    def lost(self, reader: _Reader, failure: UnreadableFile | None = None) -> None:
         """A reader ended: its current file gets the failure, the files behind it wait again."""
-        queue = queues.pop(reader, deque())
-        deadlines.pop(reader, None)
+        queue = self.queues.pop(reader, deque())
+        self.deadlines.pop(reader, None)
         if failure is None:
-            failure = self._died(reader, limits)
+            failure = self.pool._died(reader, self.limits)
         else:
-            self._stop(reader, kill=True)
+            self.pool._stop(reader, kill=True)
         if queue:
-            index, _ = queue.popleft()
-            done[index] = failure
-        waiting.extendleft(reversed(queue))
+            self.done[queue.popleft()] = failure
+        self.waiting.extendleft(reversed(queue))
 
-    def _collect(
-        self,
-        waiting: _Waiting,
-        queues: _Queues,
-        deadlines: dict[_Reader, float],
-        done: _Done,
-        limits: Limits,
-    ) -> None:
+    def collect(self) -> None:
         """Take the replies that have come, waiting for one (or a deadline) if none has."""
-        if not self._replies(waiting, queues, deadlines, done, limits) and deadlines:
-            wait = max(0.0, min(deadlines.values()) - time.monotonic())
-            readable, _, _ = select.select([r.fd for r in queues], [], [], wait)
-            for reader in [r for r in queues if r.fd in readable]:
+        if not self.replies() and self.deadlines:
+            wait = max(0.0, min(self.deadlines.values()) - time.monotonic())
+            readable, _, _ = select.select([r.fd for r in self.queues], [], [], wait)
+            for reader in [r for r in self.queues if r.fd in readable]:
                 starting = not reader.ready
                 try:
                     reader.receive()
                 except _Stopped:
-                    self._lost(reader, waiting, queues, deadlines, done, limits)
+                    self.lost(reader)
                     continue
                 reader.reply_ready()
                 if starting and reader.ready:  # a file's time starts when its reader can read
-                    deadlines[reader] = time.monotonic() + limits.max_seconds
-            self._replies(waiting, queues, deadlines, done, limits)
+                    self.deadlines[reader] = time.monotonic() + self.limits.max_seconds
+            self.replies()
         now = time.monotonic()
-        for reader in [r for r, deadline in deadlines.items() if now >= deadline]:
-            stopped = UnreadableFile("file-time-limit", expected=limits.max_seconds)
-            self._lost(reader, waiting, queues, deadlines, done, limits, stopped)
+        for reader in [r for r, deadline in self.deadlines.items() if now >= deadline]:
+            self.lost(reader, UnreadableFile("file-time-limit", expected=self.limits.max_seconds))
 
-    def _replies(
-        self,
-        waiting: _Waiting,
-        queues: _Queues,
-        deadlines: dict[_Reader, float],
-        done: _Done,
-        limits: Limits,
-    ) -> bool:
+    def replies(self) -> bool:
         """Every complete reply already received; False when there was none."""
         found = False
-        for reader in list(queues):
-            while queues.get(reader) and (message := reader.reply()) is not None:
+        for reader in list(self.queues):
+            while self.queues.get(reader) and (message := reader.reply()) is not None:
                 found = True
-                index, _ = queues[reader].popleft()
-                done[index] = _outcome(message)
-                deadlines[reader] = time.monotonic() + limits.max_seconds
+                self.done[self.queues[reader].popleft()] = _outcome(message)
+                self.deadlines[reader] = time.monotonic() + self.limits.max_seconds
                 grown = message.get("address_space", 0) - reader.baseline
-                if message.get("retire") or grown > limits.max_reader_bytes // 2:
+                if message.get("retire") or grown > self.limits.max_reader_bytes // 2:
                     # not reused: the files queued behind go back to wait
-                    queue = queues.pop(reader)
-                    deadlines.pop(reader, None)
-                    waiting.extendleft(reversed(queue))
-                    self._stop(reader, kill=bool(queue))
-            if reader in queues and not queues[reader]:
-                del queues[reader], deadlines[reader]
-                self._give_back(reader)
+                    queue = self.queues.pop(reader)
+                    self.deadlines.pop(reader, None)
+                    self.waiting.extendleft(reversed(queue))
+                    self.pool._stop(reader, kill=bool(queue))
+            if reader in self.queues and not self.queues[reader]:
+                del self.queues[reader], self.deadlines[reader]
+                self.pool._give_back(reader)
         return found
+
+    def abandon(self) -> None:
+        """Readers still busy when the caller stops asking: their files are not wanted."""
+        for reader in list(self.queues):
+            self.pool._stop(reader, kill=True)
+        self.queues.clear()
 
 
 def _outcome(message: dict[str, Any]) -> dict[str, Any] | UnreadableFile:

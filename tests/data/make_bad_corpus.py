@@ -351,16 +351,29 @@ def _specialties(**changes) -> list[dict]:
     return rows
 
 
+class _Folder:
+    """A corpus folder being written: the filled-in template every file starts from, and the
+    files made so far."""
+
+    def __init__(self, target: Path):
+        target.mkdir(parents=True, exist_ok=True)
+        self.target, self.made = target, list[Path]()
+        self.base = valid_workbook(target / "_base.xlsx")
+
+    def out(self, name: str) -> Path:
+        self.made.append(self.target / name)
+        return self.target / name
+
+    def finish(self) -> list[Path]:
+        self.base.unlink()
+        return self.made
+
+
 def make(target: Path = BAD) -> list[Path]:
     """Write every corpus file into target; returns them."""
-    target.mkdir(parents=True, exist_ok=True)
-    made: list[Path] = []
-    base = valid_workbook(target / "_base.xlsx")
+    folder = _Folder(target)
+    base, out = folder.base, folder.out
     data = base.read_bytes()
-
-    def out(name: str) -> Path:
-        made.append(target / name)
-        return target / name
 
     out("empty.xlsx").write_bytes(b"")
     out("corrupt-zip.xlsx").write_bytes(
@@ -478,8 +491,7 @@ def make(target: Path = BAD) -> list[Path]:
             "students_enrolled": "\u200f3000",
         },
     )
-    base.unlink()
-    return made
+    return folder.finish()
 
 
 # ---- files that are not what their name says, and files that would exhaust a reader ---------
@@ -501,13 +513,8 @@ def excel4_worksheet() -> bytes:
 
 def make_formats(target: Path = FORMATS) -> list[Path]:
     """Write every file of formats/ into target; returns them."""
-    target.mkdir(parents=True, exist_ok=True)
-    made: list[Path] = []
-    base = valid_workbook(target / "_base.xlsx")
-
-    def out(name: str) -> Path:
-        made.append(target / name)
-        return target / name
+    folder = _Folder(target)
+    base, out = folder.base, folder.out
 
     out("csv-export.csv").write_text(
         "学校标识码,学校名称,在校生数\n4205000001,宜昌市三峡中等专业学校,3000\n", encoding="utf-8"
@@ -597,8 +604,7 @@ def make_formats(target: Path = FORMATS) -> list[Path]:
     out("xls-claiming-huge-dimensions.xls").write_bytes(
         xls_workbook(sheets, dimensions=(65_536, 256))
     )
-    base.unlink()
-    return made
+    return folder.finish()
 
 
 # ---- what a clerk really does to the template ----------------------------------------------
@@ -619,13 +625,8 @@ def _member(path: Path, name: str) -> bytes:
 
 def make_clerk(target: Path = CLERK) -> list[Path]:
     """Write every file of clerk/ into target; returns them."""
-    target.mkdir(parents=True, exist_ok=True)
-    made: list[Path] = []
-    base = valid_workbook(target / "_base.xlsx")
-
-    def out(name: str) -> Path:
-        made.append(target / name)
-        return target / name
+    folder = _Folder(target)
+    base, out = folder.base, folder.out
 
     def edit(name: str, change, **kwargs) -> None:
         valid_workbook(out(name), edit=change, **kwargs)
@@ -732,8 +733,7 @@ def make_clerk(target: Path = CLERK) -> list[Path]:
     rewrite_zip(base, out("narrative-300000-characters.xlsx"), replace={NARRATIVE_SHEET: narrative})
     # last year's file sent again: the template of 2023, with 年度 left at 2023
     write_workbook(out("last-years-template.xlsx"), SPEC, 2023, school_data({"year": 2023}))
-    base.unlink()
-    return made
+    return folder.finish()
 
 
 if __name__ == "__main__":

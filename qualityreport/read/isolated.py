@@ -54,6 +54,8 @@ class _Reader:
                 stdout=subprocess.PIPE,
                 stderr=self.log,
                 close_fds=True,
+                # a panic's message stays short: a backtrace would push it out of last_words
+                env={**os.environ, "RUST_BACKTRACE": "0"},
             )
         except OSError as exc:
             self.log.close()
@@ -63,12 +65,17 @@ class _Reader:
         self.ready = False
         self.baseline = 0
         self.log_start = 0
+        self.unanswered = 0  # files sent and not yet answered
 
     def send(self, path: str, limits: Limits) -> None:
-        if os.lseek(self.log.fileno(), 0, os.SEEK_END) > _LOG_KEPT:
-            os.ftruncate(self.log.fileno(), 0)
-            os.lseek(self.log.fileno(), 0, os.SEEK_SET)
-        self.log_start = os.lseek(self.log.fileno(), 0, os.SEEK_END)
+        # The log of the files in flight starts where the first of them was sent: a file queued
+        # behind one being read must not move it past what that one writes as it dies.
+        if not self.unanswered:
+            if os.lseek(self.log.fileno(), 0, os.SEEK_END) > _LOG_KEPT:
+                os.ftruncate(self.log.fileno(), 0)
+                os.lseek(self.log.fileno(), 0, os.SEEK_SET)
+            self.log_start = os.lseek(self.log.fileno(), 0, os.SEEK_END)
+        self.unanswered += 1
         payload = marshal.dumps((path, limits.as_tuple()))
         try:
             self.process.stdin.write(_HEADER.pack(len(payload)) + payload)  # type: ignore[union-attr]
@@ -95,7 +102,10 @@ class _Reader:
     def reply(self) -> dict[str, Any] | None:
         """The next complete reply received, if there is one."""
         self.reply_ready()
-        return self._message() if self.ready else None
+        message = self._message() if self.ready else None
+        if message is not None:
+            self.unanswered -= 1
+        return message
 
     def _message(self) -> dict[str, Any] | None:
         if len(self.buffer) < _HEADER.size:
@@ -108,10 +118,13 @@ class _Reader:
         return marshal.loads(payload)
 
     def last_words(self) -> str:
-        """What the process wrote to stderr while reading the last file (its end, at most 8 KB)."""
+        """What the process wrote to stderr while reading the files in flight: the first and the
+        last 8 KB (a message and whatever followed it)."""
         end = os.lseek(self.log.fileno(), 0, os.SEEK_END)
-        start = max(self.log_start, end - 8192)
-        return os.pread(self.log.fileno(), end - start, start).decode("utf-8", "replace")
+        head = os.pread(self.log.fileno(), min(8192, end - self.log_start), self.log_start)
+        tail_start = max(self.log_start + len(head), end - 8192)
+        tail = os.pread(self.log.fileno(), end - tail_start, tail_start)
+        return (head + tail).decode("utf-8", "replace")
 
     def stop(self, kill: bool = False) -> int | None:
         if kill:

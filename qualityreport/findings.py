@@ -369,6 +369,35 @@ CATALOGUE: dict[str, FindingType] = {
             "'{label}': '{found}' was read as {expected} ({how_en})",
         ),
         _t(
+            "value-not-collected",
+            "info",
+            "未统计",
+            "Not collected",
+            "“{label}”填写“{found}”：按未统计读取，报告不计算用到它的比例（不按0计算）",
+            "'{label}' says '{found}' (not collected): the report leaves out the ratios that need it "
+            "(it is not read as 0)",
+        ),
+        _t(
+            "value-unit-converted",
+            "warning",
+            "按其他单位填写",
+            "Value typed in another unit",
+            "“{label}”填写的“{found}”按 {expected} {unit} 读取（1{typed_unit} {relation} {factor}{unit}）；"
+            "本项单位为{unit}，请核实后改填{unit}数",
+            "'{label}': '{found}' was read as {expected} {unit} (1 {typed_unit} {relation} {factor} "
+            "{unit}); the unit is {unit}: check it and enter the figure in {unit}",
+        ),
+        _t(
+            "value-unit-suspected",
+            "warning",
+            "疑似按其他单位填写",
+            "Value looks typed in another unit",
+            "“{label}”为 {found} {unit}，远低于通常范围，疑似按{typed_unit}填写（{converted}）；"
+            "本项单位为{unit}",
+            "'{label}' is {found} {unit}, far below the usual range, and looks typed in "
+            "{typed_unit} ({converted_en}); the unit is {unit}",
+        ),
+        _t(
             "value-formula-uncached",
             "error",
             "公式无计算结果",
@@ -456,6 +485,15 @@ CATALOGUE: dict[str, FindingType] = {
             "shorten it",
         ),
         _t(
+            "narrative-figure-mismatch",
+            "warning",
+            "文字与数据不符",
+            "Narrative disagrees with the figures",
+            "“{label}”部分写“{found}”，按本表填报的数据，{figure}为 {expected}{other_caliber}",
+            "the section '{label}' says '{found}', but from this workbook's figures the "
+            "{figure_en} is {expected}{other_caliber_en}",
+        ),
+        _t(
             "specialty-total-row",
             "error",
             "专业表中有合计行",
@@ -471,6 +509,25 @@ CATALOGUE: dict[str, FindingType] = {
             "Malformed specialty code",
             "专业代码“{found}”不是6位中职专业代码（大类61—79）",
             "'{found}' is not a 6-digit secondary specialty code (categories 61–79)",
+        ),
+        _t(
+            "specialty-code-earlier-catalog",
+            "info",
+            "早先目录的专业代码",
+            "Code of the earlier catalog",
+            "专业代码“{found}”按《{catalog}》的代码读取（{until}年度以前适用）{mapped}",
+            "'{found}' is read as a code of the earlier catalog {catalog} (in force for report "
+            "years up to {until}){mapped_en}",
+        ),
+        _t(
+            "specialty-code-catalog-outdated",
+            "error",
+            "专业代码属已废止的目录",
+            "Code of a catalog no longer in force",
+            "专业代码“{found}”是《{catalog}》的代码，只适用于{until}年度以前；{year}年度请填"
+            "《职业教育专业目录（2021年）》的6位中职专业代码（大类61—79）{mapped}",
+            "'{found}' is a code of {catalog}, in force for report years up to {until} only; for "
+            "{year} enter the 6-digit code of the 2021 catalog (categories 61–79){mapped_en}",
         ),
         _t(
             "specialty-code-unknown",

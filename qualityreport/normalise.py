@@ -21,6 +21,15 @@ _SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d+)?$")
 # Past 2**53 a double no longer holds every whole number, so sums and the store would round
 # silently, and a 64-bit integer column overflows soon after.
 LARGEST = 2**53
+# Units people type instead of the one a field asks for, with the factor to it: the value is read
+# converted, and a warning names the unit and the converted value (1亩 = 10000/15 ≈ 666.67 m²).
+OTHER_UNITS: dict[str, tuple[tuple[str, float], ...]] = {
+    "平方米": (("万平方米", 10_000), ("亩", 10_000 / 15)),
+    "册": (("万册", 10_000),),
+    "元": (("万元", 10_000),),
+}
+# Other ways of writing the field's own unit (㎡ and m² read as m2 once NFKC is applied).
+SAME_UNITS: dict[str, tuple[str, ...]] = {"平方米": ("m2", "平米")}
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,9 @@ class Normalised:
     problem: str | None = None
     how: tuple[str, ...] = ()
     how_en: tuple[str, ...] = ()
+    # (unit typed, number typed) when the value was typed in another unit and converted
+    converted_from: tuple[str, float] | None = None
+    not_collected: bool = False  # the school wrote that the figure was not collected (未统计)
 
 
 def _clean_text(text: str) -> tuple[str, list[str], list[str]]:
@@ -49,18 +61,27 @@ def _clean_text(text: str) -> tuple[str, list[str], list[str]]:
     return stripped, how, how_en
 
 
-def normalise_number(text: str | None, *, integer: bool, unit: str = "") -> Normalised:
-    """Read a number from cell text; integer=True for counts."""
+def normalise_number(
+    text: str | None, *, integer: bool, unit: str = "", not_collected: str | None = None
+) -> Normalised:
+    """Read a number from cell text; integer=True for counts.
+
+    `not_collected` is the word (未统计) that says the figure was not collected: it reads as no
+    value. A number typed with another unit of the same kind (120亩 where 平方米 is asked) is
+    read converted and says so in `converted_from`.
+    """
     if text is None:
         return Normalised()
     if len(text) <= 15 and text.isascii() and text.isdigit():
         # Plain digits (most cells): what read_number would read, without its steps. Fifteen
         # digits stay below LARGEST.
         return Normalised(int(text))
-    return read_number(text, integer=integer, unit=unit)
+    return read_number(text, integer=integer, unit=unit, not_collected=not_collected)
 
 
-def read_number(text: str, *, integer: bool, unit: str = "") -> Normalised:
+def read_number(
+    text: str, *, integer: bool, unit: str = "", not_collected: str | None = None
+) -> Normalised:
     """normalise_number step by step, for any text."""
     value, how, how_en = _clean_text(text)
     if not value:
@@ -76,16 +97,23 @@ def read_number(text: str, *, integer: bool, unit: str = "") -> Normalised:
         how.append("去掉千位分隔空格")
         how_en.append("removed spaces between thousands")
     value = value.replace(" ", "")
+    if not_collected and value == not_collected:
+        return Normalised(None, None, tuple(how), tuple(how_en), not_collected=True)
     if value in NONE_MARKERS:
         how.append(f"“{value}”按0读取")
         how_en.append(f"'{value}' read as 0")
         return Normalised(0, None, tuple(how), tuple(how_en))
     if value.endswith("%"):
         return Normalised(problem="value-percent-in-count" if integer else "value-not-number")
-    if unit and value.endswith(unit) and len(value) > len(unit):
-        value = value[: -len(unit)]
-        how.append(f"去掉单位“{unit}”")
-        how_en.append(f"removed the unit '{unit}'")
+    converted = _other_unit(value, unit, integer)
+    if converted is not None:
+        return converted
+    for written in (unit, *SAME_UNITS.get(unit, ())):
+        if written and value.lower().endswith(written) and len(value) > len(written):
+            value = value[: -len(written)]
+            how.append(f"去掉单位“{written}”")
+            how_en.append(f"removed the unit '{written}'")
+            break
     if _GROUPED.match(value):
         value = value.replace(",", "")
         how.append("去掉千位分隔符")
@@ -106,6 +134,32 @@ def read_number(text: str, *, integer: bool, unit: str = "") -> Normalised:
     return Normalised(
         int(number) if number.is_integer() else number, None, tuple(how), tuple(how_en)
     )
+
+
+def _other_unit(value: str, unit: str, integer: bool) -> Normalised | None:
+    """A number typed with another unit of the field's kind (3.5万平方米, 120亩, 11万册), read
+    converted; None when the text carries no such unit."""
+    for written, factor in OTHER_UNITS.get(unit, ()):
+        if not value.endswith(written) or len(value) == len(written):
+            continue
+        number_text = value[: -len(written)]
+        if _GROUPED.match(number_text):
+            number_text = number_text.replace(",", "")
+        if not _NUMBER.match(number_text):
+            return Normalised(problem="value-not-number")
+        typed = float(number_text)
+        number = round(typed * factor, 2)
+        if not math.isfinite(number) or abs(number) >= LARGEST:
+            return Normalised(problem="value-too-large")
+        if integer:
+            if abs(number - round(number)) > 1e-6:
+                return Normalised(problem="value-not-integer")
+            number = round(number)
+        elif float(number).is_integer():
+            number = int(number)
+        typed_value = int(typed) if typed.is_integer() else typed
+        return Normalised(number, converted_from=(written, typed_value))
+    return None
 
 
 def normalise_text(text: str | None, *, digits: bool = False) -> Normalised:

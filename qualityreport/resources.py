@@ -25,5 +25,9 @@ def examples_dir() -> Path:
     return _package_dir("qualityreport.examples")
 
 
+def data_dir() -> Path:
+    return _package_dir("qualityreport") / "data"
+
+
 def catalog_path() -> Path:
-    return _package_dir("qualityreport") / "data" / "vocational-specialty-catalog-2021.csv"
+    return data_dir() / "vocational-specialty-catalog-2021.csv"

@@ -31,6 +31,18 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class EarlierCatalog:
+    """The catalog a code column used before the current one: its codes are accepted for report
+    years up to `until`, and mapped to current codes where `correspondence` (a CSV in the
+    package's data folder, or an absolute path) gives one."""
+
+    name: str  # 中等职业学校专业目录（2010年修订）
+    str_matches: str
+    until: int  # the last report year its codes are accepted for
+    correspondence: str = ""
+
+
+@dataclass(frozen=True)
 class Field:
     """One value a school types in: a form indicator, or a column of a table."""
 
@@ -54,6 +66,9 @@ class Field:
     sums_to: str | None = None  # table columns: the school total the rows add up to
     catalog: str | None = None  # table columns: catalog level the code must be in
     per: str | None = None  # a per-unit value (生均): city and county figures weight it by this
+    earlier_catalog: EarlierCatalog | None = None  # table columns: codes of the catalog before
+    # The word a school types for a figure it did not collect (未统计): read as no value, said so.
+    not_collected: str | None = None
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -162,6 +177,9 @@ class Rule:
     severity: str
     message_zh: str
     message_en: str
+    # An optional indicator left empty counts 0 (each destination reported or not); a required
+    # one missing still skips the rule.
+    empty_optional_as_zero: bool = False
 
 
 @dataclass(frozen=True)
@@ -354,8 +372,38 @@ def _field(r: YamlReader, *, with_sheet: bool) -> Field:
         sheet=r.get("sheet", str) if with_sheet else "",
         sums_to=None if with_sheet else r.get("sums_to", str, default=None),
         catalog=None if with_sheet else r.get("catalog", str, default=None),
+        earlier_catalog=None if with_sheet else _earlier_catalog(r),
         per=r.get("per", str, default=None),
+        not_collected=_not_collected(r, value_type),
     )
+
+
+def _earlier_catalog(field: YamlReader) -> EarlierCatalog | None:
+    r = field.child("earlier_catalog")
+    if r is None:
+        return None
+    pattern = r.get("str_matches", str)
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        r.fail(f"is not a valid regular expression ({exc})", r.at("str_matches"))
+    return EarlierCatalog(
+        name=r.get("name", str),
+        str_matches=pattern,
+        until=r.get("until", int),
+        correspondence=r.get("correspondence", str, default=""),
+    )
+
+
+def _not_collected(r: YamlReader, value_type: str) -> str | None:
+    word = r.get("not_collected", str, default=None)
+    if word is None:
+        return None
+    if value_type == "string" or r.get("required", bool, default=False):
+        r.fail("is only for an optional number", r.at("not_collected"))
+    if not word.strip() or any(ch.isdigit() for ch in word):
+        r.fail("must be a word without digits (e.g. 未统计)", r.at("not_collected"))
+    return word.strip()
 
 
 def _destinations(root: YamlReader, indicators: dict[str, Field]) -> Destinations | None:
@@ -562,6 +610,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
                 severity=r.get("severity", str, choices=DECLARABLE_SEVERITIES),
                 message_zh=message.get("zh", str),
                 message_en=message.get("en", str),
+                empty_optional_as_zero=r.get("empty_optional_as_zero", bool, default=False),
             )
         )
     _check_references(path, parts, rules_path, tuple(rules))

@@ -326,7 +326,7 @@ def _comment(ws, row: int, col: int, f: Field):
 
 
 def _validate(ws, first_row: int, col: int, last_row: int, f: Field):
-    rule = _validation_rule(f)
+    rule = _validation_rule(f, layout.cell_ref(first_row + 1, col))
     rule.update(
         input_title=_truncate(f.name, INPUT_TITLE_MAX),
         input_message=_truncate(_input_message(f), INPUT_MESSAGE_MAX),
@@ -339,9 +339,25 @@ def _validate(ws, first_row: int, col: int, last_row: int, f: Field):
     ws.data_validation(first_row, col, last_row, col, rule)
 
 
-def _validation_rule(f: Field) -> dict:
+def _validation_rule(f: Field, first_cell: str) -> dict:
     if f.isin:
         return {"validate": "list", "source": list(f.isin)}
+    if f.is_numeric and f.not_collected:
+        # A number in range, or the word for "not collected" (未统计): Excel's number rules
+        # would refuse the word, so the rule is a formula (relative: it moves down the column).
+        checks = [f"ISNUMBER({first_cell})"]
+        if f.type == "integer":
+            checks.append(f"INT({first_cell})={first_cell}")
+        bounds = _bounds(f)
+        if "minimum" in bounds:
+            checks += [f"{first_cell}>={bounds['minimum']}", f"{first_cell}<={bounds['maximum']}"]
+        elif "value" in bounds:
+            checks.append(f"{first_cell}{bounds['criteria']}{bounds['value']}")
+        word = f.not_collected.replace('"', '""')
+        return {
+            "validate": "custom",
+            "value": f'=OR({first_cell}="{word}",AND({",".join(checks)}))',
+        }
     if f.is_numeric:
         return {"validate": "integer" if f.type == "integer" else "decimal", **_bounds(f)}
     if f.str_length_max:
@@ -387,6 +403,8 @@ def _input_message(f: Field) -> str:
         parts.append(f"单位：{f.unit}")
     if f.is_numeric:
         parts.append(f"填{_range_text(f)}")
+        if f.not_collected:
+            parts.append(f"没有统计的填“{f.not_collected}”")
     elif f.isin:
         parts.append("从下拉列表中选择")
     if f.definition:
@@ -399,6 +417,8 @@ def _error_message(f: Field) -> str:
         return f"只能选择：{'、'.join(f.isin)}。"
     if f.is_numeric:
         unit = f"（单位：{f.unit}）" if f.unit else ""
+        if f.not_collected:
+            return f"请填{_range_text(f)}{unit}，没有统计的填“{f.not_collected}”。"
         return f"请填{_range_text(f)}{unit}，不要填文字或百分号。"
     return f"不能超过{f.str_length_max}个字。"
 

@@ -248,3 +248,22 @@ def test_a_broken_employment_rate_definition_names_file_and_key(
     with pytest.raises(SpecError) as raised:
         load_city_config(path)
     assert raised.value.key == key and problem in str(raised.value)
+
+
+def test_in_field_employment_not_collected_leaves_its_rate_empty_never_zero(tmp_path, spec):
+    values = {
+        **published.GUANGZHOU,
+        "school_code": "4401060002",
+        "graduates_employed_in_field": "未统计",
+    }
+    path = published.write_school(tmp_path, spec, values)
+    [result] = validate_batch([path], spec)
+    assert result.valid and not result.warnings
+    with open_store(tmp_path / "db.duckdb", spec) as store:
+        ingest(store, [result])
+        rate, employed_in_field = store.rows(
+            "SELECT in_field_employment_rate, graduates_employed_in_field FROM school_year"
+        )[0]
+        rows = store.rows("SELECT employed_in_field, in_field_employment_rate FROM specialty_year")
+    assert (rate, employed_in_field) == (None, None)
+    assert rows == [(None, None)]

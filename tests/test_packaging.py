@@ -62,6 +62,7 @@ def test_wheel_carries_the_shipped_data_and_no_development_scripts(wheel):
         if path.is_file() and "__pycache__" not in path.parts:
             assert f"{path.relative_to(ROOT)}" in names, path
     assert "qualityreport/data/vocational-specialty-catalog-2021.csv" in names
+    assert "qualityreport/data/specialty-codes-2010-to-2021.csv" in names
     assert any(n.startswith("qualityreport/examples/city/2024/") for n in names)
     assert "qualityreport/examples/generate.py" not in names
     assert not any("synthetic" in n for n in names)

@@ -71,6 +71,13 @@ def _replace(path, old, new):
         ),
         (
             "indicators.yaml",
+            "    required: false\n    not_collected: 未统计",
+            "    required: true\n    not_collected: 未统计",
+            "indicators[12].not_collected",
+            "is only for an optional number",
+        ),
+        (
+            "indicators.yaml",
             "numerator: students_enrolled - internship_students",
             "numerator: students_enrolled internship_students",
             "derived[4].numerator",

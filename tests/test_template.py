@@ -93,10 +93,30 @@ def test_value_cells_carry_excel_validation(book, spec):
         assert dv is not None, cell
         assert dv.promptTitle and dv.prompt
         assert len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32
-        if indicator.type == "integer":
+        if indicator.not_collected:
+            assert dv.type == "custom" and f'{cell}="{indicator.not_collected}"' in dv.formula1
+        elif indicator.type == "integer":
             assert dv.type == "whole" and dv.formula1 is not None
         elif indicator.type == "number":
             assert dv.type == "decimal"
+
+
+def test_a_figure_that_may_be_uncollected_takes_the_word_or_a_whole_number(book, spec):
+    """对口就业人数 may be “未统计”: Excel accepts the word or a whole number in range, nothing else."""
+    field = spec.indicator_by_id["graduates_employed_in_field"]
+    assert field.not_collected == "未统计" and not field.required
+    offset = spec.indicators_on(field.sheet).index(field)
+    cell = layout.cell_ref(layout.FIRST_DATA_ROW + offset, layout.FORM_VALUE_COL)
+    dv = _validation_at(book[spec.sheet_by_id[field.sheet].name], cell)
+    assert dv.formula1 == (
+        f'OR({cell}="未统计",AND(ISNUMBER({cell}),INT({cell})={cell},{cell}>=0,{cell}<=20000))'
+    )
+    assert "未统计" in dv.prompt and "未统计" in dv.error
+    table = spec.specialties
+    column = layout.column_letter([c.id for c in table.columns].index("employed_in_field"))
+    dv = _validation_at(book[spec.sheet_by_id[table.sheet].name], f"{column}3")
+    assert dv.type == "custom" and dv.formula1.startswith(f'OR({column}3="未统计"')
+    assert f"{column}202" in dv.sqref
 
 
 def test_dropdowns_offer_the_allowed_values(book, spec):

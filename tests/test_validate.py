@@ -84,6 +84,11 @@ CASES = {
             ("学生发展!C7", "specialty-sum-mismatch"),
         ],
     ),
+    # Each graduate in one destination: the optional ones count where given, 0 where left empty.
+    "destinations-exceed-graduates": dict(
+        values={"graduates_enlisted": 30, "graduates_flexible_employment": 40},
+        expect=[("学生发展!C6", "outcomes-exceed-graduates")],
+    ),
     "wanyuan-instead-of-yuan": dict(
         values={"equipment_value": 900}, expect=[("办学条件!C5", "value-unit-wanyuan")]
     ),
@@ -156,6 +161,22 @@ CASES = {
     ),
     "label-removed": dict(
         edit=_set("师资队伍", "A11", "其他"), expect=[("师资队伍", "label-missing")]
+    ),
+    # Units people type: read converted, with a warning naming the unit and the value.
+    "land-typed-in-mu": dict(
+        values={"campus_area": "180亩"}, expect=[("办学条件!C3", "value-unit-converted")]
+    ),
+    "building-typed-in-wan-square-metres": dict(
+        values={"building_area": "7万平方米"}, expect=[("办学条件!C4", "value-unit-converted")]
+    ),
+    "books-typed-in-wan": dict(
+        values={"books": "10万册"}, expect=[("办学条件!C6", "value-unit-converted")]
+    ),
+    "land-looks-like-mu": dict(
+        values={"campus_area": 180}, expect=[("办学条件!C3", "value-unit-suspected")]
+    ),
+    "books-look-like-wan": dict(
+        values={"books": 10}, expect=[("办学条件!C6", "value-unit-suspected")]
     ),
 }
 
@@ -480,3 +501,116 @@ def test_a_workbook_from_the_previous_template_version_still_validates(tmp_path,
         older, previous, 2024, school_data({**values, "operator_type": "行业企业"}, spec=spec)
     )
     assert validate_workbook(older, spec).valid
+
+
+def test_units_people_type_are_read_converted_and_named(make_workbook, spec):
+    path = make_workbook(
+        values={"campus_area": "180亩", "building_area": "7万平方米", "books": "10万册"}
+    )
+    result = validate_workbook(path, spec)
+    values = result.submission.values
+    assert values["campus_area"].value == 120000  # 180 × 10000/15
+    assert values["building_area"].value == 70000
+    assert values["books"].value == 100000
+    messages = {f.cell: f.message("zh") for f in result.findings}
+    assert messages["C3"] == (
+        "“占地面积”填写的“180亩”按 120000 平方米 读取（1亩 ≈ 666.67平方米）；"
+        "本项单位为平方米，请核实后改填平方米数"
+    )
+    assert "按 100000 册 读取（1万册 = 10000册）" in messages["C6"]
+    assert not result.valid or result.warnings  # a warning: the school confirms the unit
+
+
+def test_a_bare_number_that_reads_right_in_another_unit_names_each_reading(make_workbook, spec):
+    result = validate_workbook(make_workbook(values={"campus_area": 180, "books": 10}), spec)
+    messages = {f.cell: f.message("zh") for f in result.findings}
+    assert messages["C3"] == (
+        "“占地面积”为 180 平方米，远低于通常范围，疑似按万平方米或亩填写"
+        "（按万平方米为 1800000 平方米，按亩为 120000 平方米）；本项单位为平方米"
+    )
+    assert "疑似按万册填写（按万册为 100000 册）" in messages["C6"]
+
+
+def test_a_figure_not_collected_is_read_as_none_and_said_so(make_workbook, spec):
+    """对口就业人数 “未统计”: no value (never 0), an info note, and the workbook is valid."""
+    rows = [{**r, "employed_in_field": "未统计"} for r in VALID_SPECIALTIES]
+    path = make_workbook(values={"graduates_employed_in_field": "未统计"}, specialties=rows)
+    result = validate_workbook(path, spec)
+    assert result.valid and not result.warnings
+    assert _pairs(result) == sorted(
+        [
+            ("学生发展!C8", "value-not-collected"),
+            ("专业设置!I3", "value-not-collected"),
+            ("专业设置!I4", "value-not-collected"),
+        ]
+    )
+    assert result.submission.values["graduates_employed_in_field"].value is None
+    assert all(r.values["employed_in_field"] is None for r in result.submission.specialties)
+    note = next(f for f in result.findings if f.cell == "C8")
+    assert note.message("zh") == (
+        "“对口就业人数”填写“未统计”：按未统计读取，报告不计算用到它的比例（不按0计算）"
+    )
+    # Only the declared word means "not collected"; other text in a count is still an error.
+    other = validate_workbook(make_workbook(values={"graduates_employed_in_field": "没统计"}), spec)
+    assert _pairs(other, ("error",)) == [("学生发展!C8", "value-not-number")]
+
+
+def _old_code_rows():
+    rows = [dict(r) for r in VALID_SPECIALTIES]
+    rows[0].update(specialty_code="082500", specialty_name="汽车运用与维修")
+    return rows
+
+
+def test_a_2010_code_is_read_for_a_year_before_2021_naming_its_catalog(make_workbook, spec):
+    result = validate_workbook(
+        make_workbook(year=2019, values={"year": 2019}, specialties=_old_code_rows()), spec
+    )
+    assert result.valid
+    assert _pairs(result) == [("专业设置!A3", "specialty-code-earlier-catalog")]
+    assert result.findings[0].message("zh") == (
+        "专业代码“082500”按《中等职业学校专业目录（2010年修订）》的代码读取（2020年度以前适用）；"
+        "本程序的新旧专业对照表没有收录这个代码，无法对应到2021年目录（只核对了代码格式）"
+    )
+    assert result.submission.specialties[0].values["specialty_code"] == "082500"
+
+
+def test_a_2010_code_in_a_later_year_is_an_error_naming_both_catalogs(make_workbook, spec):
+    result = validate_workbook(make_workbook(specialties=_old_code_rows()), spec)
+    assert _pairs(result) == [("专业设置!A3", "specialty-code-catalog-outdated")]
+    message = result.findings[0].message("zh")
+    assert "《中等职业学校专业目录（2010年修订）》" in message
+    assert "2024年度请填《职业教育专业目录（2021年）》的6位中职专业代码" in message
+
+
+def test_a_2010_code_is_mapped_where_the_correspondence_table_gives_one(make_workbook, tmp_path):
+    """The mechanism, on a correspondence table written for this test: its one row is made up
+    (专业类 19 had no such code) and says nothing about the official table."""
+    from qualityreport.spec import load_spec
+
+    table = tmp_path / "correspondence.csv"
+    table.write_text(
+        "code_before,name_before,code,name\n199901,测试专业,710201,计算机应用\n", encoding="utf-8"
+    )
+    specs = tmp_path / "specs"
+    shutil.copytree(load_spec().directory, specs, ignore=shutil.ignore_patterns("targets"))
+    indicators = specs / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    indicators.write_text(
+        text.replace(
+            "correspondence: specialty-codes-2010-to-2021.csv", f"correspondence: {table}"
+        ),
+        encoding="utf-8",
+    )
+    own = load_spec(specs)
+    rows = [dict(r) for r in VALID_SPECIALTIES]
+    rows[0].update(specialty_code="199901", specialty_name="测试专业")
+    early = validate_workbook(
+        make_workbook(year=2019, values={"year": 2019}, specialties=rows), own
+    )
+    assert (
+        early.findings[0]
+        .message("zh")
+        .endswith("，对应《职业教育专业目录（2021年）》的“710201 计算机应用”")
+    )
+    late = validate_workbook(make_workbook("late.xlsx", specialties=rows), own)
+    assert late.findings[0].message("zh").endswith("（对应“710201 计算机应用”）")

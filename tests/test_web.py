@@ -576,7 +576,7 @@ def test_an_approved_school_year_stays_locked_for_a_command_line_ingest(
     post(bureau, f"/bureau/schools/{SCHOOL_A}/approve", f"/bureau/schools/{SCHOOL_A}")
     changed = tmp_path / "changed.xlsx"
     book = load_workbook(example_2024(SCHOOL_A))
-    book["社会服务"]["C3"] = 4321
+    book["社会服务"]["C4"] = 4321  # 校企合作企业数: a figure its narrative does not state
     book.save(changed)
 
     def stored_versions() -> list[int]:

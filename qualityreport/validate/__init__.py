@@ -22,7 +22,7 @@ from ..layout import (
     cell_ref,
     label_key,
 )
-from ..normalise import Normalised, huge_number, normalise_number, normalise_text
+from ..normalise import OTHER_UNITS, Normalised, huge_number, normalise_number, normalise_text
 from ..read import (
     FORMAT_NAMES,
     SUFFIXES_OF,
@@ -36,6 +36,7 @@ from ..read.sniff import skip_reason
 from ..records import CellValue, SkippedFile, Submission, TableRow, ValidationResult
 from ..spec import Field, Spec, load_spec
 from .locate import Position, locate_form, locate_table, match_sheets
+from .narrative import check_narratives
 from .rules import check_plausibility, check_rules, check_specialties, check_table_sums
 from .schema import find_failures, prepare_in_background
 
@@ -72,7 +73,12 @@ class _Findings:
 
 def _read_cell(field: Field, text: str | None) -> Normalised:
     if field.is_numeric:
-        return normalise_number(text, integer=field.type == "integer", unit=field.unit)
+        return normalise_number(
+            text,
+            integer=field.type == "integer",
+            unit=field.unit,
+            not_collected=field.not_collected,
+        )
     return normalise_text(text, digits=bool(field.str_matches and "[0-9]" in field.str_matches))
 
 
@@ -115,6 +121,8 @@ def _report_cell(
     if (
         result.problem is None
         and not result.how
+        and result.converted_from is None
+        and not result.not_collected
         and (result.value is not None or not field.required)
         and not (sheet.hidden_rows or sheet.errors or sheet.formulas or sheet.external)
     ):
@@ -140,7 +148,22 @@ def _report_cell(
         report("value-external-link", found=sheet.external[position.cell], **where)
     if result.value is None and field.required:
         report("value-missing", **where)
-    if result.how:
+    if result.not_collected:
+        report("value-not-collected", found=text.strip() if text else text, **where)
+    if result.converted_from is not None:
+        typed_unit, _ = result.converted_from
+        factor = dict(OTHER_UNITS[field.unit])[typed_unit]
+        report(
+            "value-unit-converted",
+            found=text.strip() if text else text,
+            expected=result.value,
+            unit=field.unit,
+            typed_unit=typed_unit,
+            factor=f"{factor:.2f}".rstrip("0").rstrip("."),
+            relation="=" if float(factor).is_integer() else "≈",
+            **where,
+        )
+    elif result.how:
         report(
             "value-normalised",
             found=text,
@@ -273,9 +296,13 @@ def _is_total_row(row: list[str | None], columns: dict[str, int], table) -> bool
     return False
 
 
-def _read_narratives(spec: Spec, sheet: Sheet, report: _Findings) -> dict[str, str]:
+def _read_narratives(
+    spec: Spec, sheet: Sheet, report: _Findings
+) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Each section's text, and the (sheet, cell) it was read from."""
     by_key = {label_key(n.name): n for n in spec.narratives}
     texts: dict[str, str] = {}
+    cells: dict[str, tuple[str, str]] = {}
     for row_number, row in enumerate(sheet.rows, start=1):
         label = row[NARRATIVE_LABEL_COL] if row else None
         if not label or label_key(label) not in by_key:
@@ -300,7 +327,8 @@ def _read_narratives(spec: Spec, sheet: Sheet, report: _Findings) -> dict[str, s
                 **where,
             )
         texts[section.id] = str(text.value)
-    return texts
+        cells[section.id] = (sheet.name, cell_ref(row_number, NARRATIVE_TEXT_COL))
+    return texts, cells
 
 
 def _template_version(
@@ -424,6 +452,7 @@ class _WorkbookCheck:
             )
         spec, table, report = self.spec, self.spec.specialties, self.report
         if table.sheet in self.sheets:
+            year = self.values.get("year")
             check_specialties(
                 table,
                 self.rows,
@@ -431,12 +460,17 @@ class _WorkbookCheck:
                 self.columns,
                 self.bad_cells,
                 report,
+                year.value if year is not None and isinstance(year.value, int) else None,
             )
             check_table_sums(spec, table, self.rows, self.values, self.bad_cells, report)
         check_rules(spec, self.values, report)
         check_plausibility(spec, self.values, report)
         template_version = _template_version(spec, self.book, self.values, report)
         narrative_sheet = self.sheets.get(spec.sheet_of("narrative").id)
+        texts, cells = (
+            _read_narratives(spec, narrative_sheet, report) if narrative_sheet else ({}, {})
+        )
+        check_narratives(spec, texts, cells, self.values, report)
         submission = Submission(
             file=self.file,
             sha256=self.book.sha256,
@@ -444,7 +478,7 @@ class _WorkbookCheck:
             template_version=template_version,
             values=self.values,
             specialties=self.rows,
-            narratives=_read_narratives(spec, narrative_sheet, report) if narrative_sheet else {},
+            narratives=texts,
         )
         seconds = self.seconds + schema_seconds + time.perf_counter() - started
         return ValidationResult(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 
 from .. import catalog
 from ..layout import cell_ref, label_key
+from ..normalise import OTHER_UNITS
 from ..records import CellValue, TableRow
-from ..spec import Spec, Table
+from ..spec import EarlierCatalog, Spec, Table
 
 Report = Callable[..., None]
 OPERATORS = {
@@ -21,13 +23,17 @@ OPERATORS = {
 }
 
 
-def _sum(terms: tuple[str, ...], values: dict[str, CellValue]):
+def _sum(terms: tuple[str, ...], values: dict[str, CellValue], zero: frozenset[str] = frozenset()):
+    """The sum of the terms' values; None when one is missing, unless it may count 0."""
     total: float = 0
     for term in terms:
         cell = values.get(term)
-        if cell is None or not isinstance(cell.value, int | float):
+        value = cell.value if cell is not None else None
+        if value is None and term in zero:
+            continue
+        if not isinstance(value, int | float):
             return None
-        total += cell.value
+        total += value
     return total
 
 
@@ -40,10 +46,16 @@ def check_rules(spec: Spec, values: dict[str, CellValue], report: Report) -> Non
     """Each rule of rules.yaml, skipped when a value it needs is missing or unreadable."""
     names = spec.indicator_by_id
     for rule in spec.rules:
-        left, right = _sum(rule.left, values), _sum(rule.right, values)
+        zero = frozenset(
+            t
+            for t in rule.left + rule.right
+            if rule.empty_optional_as_zero and not names[t].required
+        )
+        left, right = _sum(rule.left, values, zero), _sum(rule.right, values, zero)
         if left is None or right is None or OPERATORS[rule.op](left, right):
             continue
-        sheet, cell = _split(values[rule.left[0]].source)
+        first = next(values[t] for t in rule.left if t in values and values[t].value is not None)
+        sheet, cell = _split(first.source)
         report(
             "cross-field",
             severity=rule.severity,
@@ -90,8 +102,31 @@ def check_plausibility(spec: Spec, values: dict[str, CellValue], report: Report)
         )
         if field.unit == "元" and 0 < value < low and low <= value * 10_000 <= high:
             report("value-unit-wanyuan", expected=round(value * 10_000, 2), **common)
+            continue
+        # Land in 亩 or 万平方米, books in 万册: every unit whose reading falls in the usual range.
+        guesses = [
+            (written, round(value * factor, 2))
+            for written, factor in OTHER_UNITS.get(field.unit, ())
+            if 0 < value < low and low <= value * factor <= high and written != "万元"
+        ]
+        if guesses:
+            report(
+                "value-unit-suspected",
+                expected=guesses[0][1],
+                unit=field.unit,
+                typed_unit="或".join(w for w, _ in guesses),
+                converted="，".join(f"按{w}为 {_number(v)} {field.unit}" for w, v in guesses),
+                converted_en=", ".join(
+                    f"in {w} it is {_number(v)} {field.unit}" for w, v in guesses
+                ),
+                **common,
+            )
         else:
             report("value-implausible", expected=f"{low:g}–{high:g}", **common)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def check_specialties(
@@ -101,10 +136,13 @@ def check_specialties(
     columns: dict[str, int],
     bad_cells: set[tuple[str, int]],
     report: Report,
+    year: int | None = None,
 ) -> None:
-    """Codes against the 2021 catalog, names against codes, and codes listed twice."""
+    """Codes against the 2021 catalog (or, for earlier years, the catalog before it), names
+    against codes, and codes listed twice."""
     code_field = table.column(table.key)
     known = catalog.majors(code_field.catalog) if code_field.catalog else {}
+    earlier = code_field.earlier_catalog
     first_row: dict[str, int] = {}
     for row in rows:
         code = row.values.get(table.key)
@@ -123,6 +161,14 @@ def check_specialties(
             )
             continue
         first_row[code] = row.row
+        where = dict(sheet=sheet, cell=code_cell, row=row.row, indicator=table.key, found=code)
+        if (
+            earlier is not None
+            and re.fullmatch(earlier.str_matches, code)
+            and not re.fullmatch(code_field.str_matches or "", code)
+        ):
+            _report_earlier_code(earlier, code, year, where, report)
+            continue
         if not known:
             continue
         entry = known.get(code)
@@ -148,6 +194,48 @@ def check_specialties(
                 expected=entry.name,
                 specialty_code=code,
             )
+
+
+def _report_earlier_code(
+    earlier: EarlierCatalog, code: str, year: int | None, where: dict, report: Report
+) -> None:
+    """A code of the catalog before: read for the years it was in force, refused after; either
+    way the message names its catalog and the current code where the correspondence gives one."""
+    if year is None:
+        return  # the missing year is reported on its own; which catalog applies is not known
+    successors = catalog.correspondence(earlier.correspondence).get(code, ())
+    now = "、".join(f"“{s.code} {s.name}”" for s in successors)
+    now_en = ", ".join(f"{s.code} {s.name}" for s in successors)
+    if year <= earlier.until:
+        if successors:
+            mapped = f"，对应《职业教育专业目录（2021年）》的{now}"
+            mapped_en = f"; in the 2021 catalog it is {now_en}"
+        else:
+            mapped = (
+                "；本程序的新旧专业对照表没有收录这个代码，无法对应到2021年目录（只核对了代码格式）"
+            )
+            mapped_en = (
+                "; the correspondence table shipped has no row for it, so it is not mapped to "
+                "the 2021 catalog (only its form was checked)"
+            )
+        report(
+            "specialty-code-earlier-catalog",
+            catalog=earlier.name,
+            until=earlier.until,
+            mapped=mapped,
+            mapped_en=mapped_en,
+            **where,
+        )
+    else:
+        report(
+            "specialty-code-catalog-outdated",
+            catalog=earlier.name,
+            until=earlier.until,
+            year=year,
+            mapped=f"（对应{now}）" if successors else "",
+            mapped_en=f" (now {now_en})" if successors else "",
+            **where,
+        )
 
 
 def check_table_sums(

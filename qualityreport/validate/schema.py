@@ -47,7 +47,12 @@ def value_checks(field: Field) -> tuple[ValueCheck, ...]:
         checks.append(ValueCheck("isin", field.allowed, "value-not-allowed"))
     if field.str_matches:
         code = "specialty-code-malformed" if field.catalog else "value-pattern-mismatch"
-        checks.append(ValueCheck("str_matches", field.str_matches, code))
+        pattern = field.str_matches
+        if field.earlier_catalog is not None:
+            # A code of the earlier catalog is well-formed; whether the year allows it is
+            # decided with the specialties (rules.check_specialties).
+            pattern = f"(?:{pattern})|(?:{field.earlier_catalog.str_matches})"
+        checks.append(ValueCheck("str_matches", pattern, code))
     if field.str_length_max is not None:
         checks.append(ValueCheck("str_length", field.str_length_max, "value-too-long"))
     return tuple(checks)

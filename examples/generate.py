@@ -190,6 +190,8 @@ MISTAKES = {
     "missing-sheet.xlsx": "4142052506",
     "old-template.xlsx": "4142052607",
     "bad-specialty-code.xlsx": "4142050610",
+    "narrative-disagrees.xlsx": "4142050101",
+    "units-typed.xlsx": "4142050211",
 }
 
 
@@ -552,6 +554,8 @@ def narratives(profile: Profile, values: dict, rows: list[dict], year: int) -> d
     texts = {}
     for section, sentences in NARRATIVES.items():
         lead, *rest = sentences
+        if facts["in_field_pct"] is None:  # a school that did not collect it does not write it
+            rest = [s for s in rest if "{in_field_pct}" not in s]
         chosen = [lead, *rng.sample(rest, rng.randint(1, min(3, len(rest))))]
         texts[section] = "".join(s.format(**facts) for s in chosen)
     problems = problem_sentences(values)
@@ -591,7 +595,9 @@ def narrative_facts(profile: Profile, values: dict, rows: list[dict]) -> dict[st
         "employment_pct": _percent(
             values["graduates_employed"] + values["graduates_further_study"], graduates
         ),
-        "in_field_pct": _percent(values["graduates_employed_in_field"], employed),
+        "in_field_pct": _percent(values["graduates_employed_in_field"], employed)
+        if isinstance(values["graduates_employed_in_field"], int)
+        else None,
         "certified": values["students_certified"],
         "awards_national": values["awards_national"],
         "awards_provincial": values["awards_provincial"],
@@ -610,6 +616,11 @@ def _percent(part: float, whole: float) -> str:
 
 # ---- the city -------------------------------------------------------------------------------
 
+# Schools that did not collect 对口就业人数 that year: they write 未统计, and their report leaves
+# the 对口就业率 out.
+NOT_COLLECTED = {("4142052908", 2024)}
+NOT_COLLECTED_WORD = "未统计"
+
 
 def build_city(catalog: dict[str, str]) -> dict[tuple[str, int], SchoolData]:
     """Every school's submission for every year, keyed by (school code, year)."""
@@ -620,6 +631,9 @@ def build_city(catalog: dict[str, str]) -> dict[tuple[str, int], SchoolData]:
         for year in YEARS:
             rows = specialty_rows(profile, cohorts, year, catalog)
             values = school_values(profile, cohorts, rows, year, first_enrolled)
+            if (profile.code, year) in NOT_COLLECTED:
+                values = {**values, "graduates_employed_in_field": NOT_COLLECTED_WORD}
+                rows = [{**r, "employed_in_field": NOT_COLLECTED_WORD} for r in rows]
             city[profile.code, year] = SchoolData(
                 values=values, specialties=rows, narratives=narratives(profile, values, rows, year)
             )
@@ -781,9 +795,13 @@ def mistake_full_width(spec: Spec, data: SchoolData):
 def mistake_wanyuan(spec: Spec, data: SchoolData):
     v = data.values
     typed = {key: round(v[key] / 10000, 2) for key in ("equipment_value", "funding_per_student")}
+    # The school's text states the right amounts: the narrative check points at the cells too.
+    said = narrative_planted(spec, data, "overview", "教学仪器设备总值") + narrative_planted(
+        spec, data, "government_duty", "生均财政拨款"
+    )
     return _with_values(data, **typed), [
         planted(spec, key, "value-unit-wanyuan", found=value) for key, value in typed.items()
-    ]
+    ] + said
 
 
 def mistake_dual_exceeds(spec: Spec, data: SchoolData):
@@ -797,6 +815,52 @@ def mistake_dual_exceeds(spec: Spec, data: SchoolData):
             rule="dual-exceeds-professional",
             found=dual,
         )
+    ] + narrative_planted(spec, data, "overview", "“双师型”教师占专业课教师")
+
+
+def _narrative_cell(spec: Spec, section_id: str) -> tuple[str, str]:
+    offset = [n.id for n in spec.narratives].index(section_id)
+    row = layout.FIRST_DATA_ROW + offset
+    return spec.sheet_of("narrative").name, layout.cell_ref(row, layout.NARRATIVE_TEXT_COL)
+
+
+def narrative_planted(spec: Spec, data: SchoolData, section_id: str, words: str) -> list[dict]:
+    """The narrative warning a changed cell causes where the school's text states its figure."""
+    if words not in data.narratives.get(section_id, ""):
+        return []
+    sheet, cell = _narrative_cell(spec, section_id)
+    return [{"sheet": sheet, "cell": cell, "code": "narrative-figure-mismatch"}]
+
+
+def mistake_narrative(spec: Spec, data: SchoolData):
+    """The school's text divides “双师型” by all its teachers but says 专业课教师."""
+    v = data.values
+    teachers = v["teachers_full_time"] + v["teachers_part_time"]
+    share = round(100 * v["teachers_dual_qualified"] / teachers)
+    said = (
+        f"学校有专任教师{v['teachers_full_time']}人、兼职教师{v['teachers_part_time']}人，"
+        f"“双师型”教师{v['teachers_dual_qualified']}名，占专业课教师{share}%。"
+    )
+    changed = dataclasses.replace(data, narratives={**data.narratives, "overview": said})
+    sheet, cell = _narrative_cell(spec, "overview")
+    return changed, [{"sheet": sheet, "cell": cell, "code": "narrative-figure-mismatch"}]
+
+
+def mistake_units(spec: Spec, data: SchoolData):
+    """Land in 亩 and books in 万册, as the school also writes them in its text."""
+    v = data.values
+    mu = round(v["campus_area"] * 15 / 10000)
+    wan = round(v["books"] / 10000, 1)
+    typed = {"campus_area": f"{mu}亩", "books": f"{wan:g}万册"}
+    texts = {
+        section: text.replace(f"占地面积{v['campus_area']}平方米", f"占地面积{mu}亩").replace(
+            f"纸质图书{v['books']}册", f"纸质图书{wan:g}万册"
+        )
+        for section, text in data.narratives.items()
+    }
+    changed = dataclasses.replace(_with_values(data, **typed), narratives=texts)
+    return changed, [
+        planted(spec, key, "value-unit-converted", found=text) for key, text in typed.items()
     ]
 
 
@@ -834,6 +898,8 @@ def write_mistakes(out_dir: Path, spec: Spec, city: dict[tuple[str, int], School
         "wanyuan-instead-of-yuan.xlsx": mistake_wanyuan,
         "dual-exceeds-professional.xlsx": mistake_dual_exceeds,
         "bad-specialty-code.xlsx": mistake_bad_code,
+        "narrative-disagrees.xlsx": mistake_narrative,
+        "units-typed.xlsx": mistake_units,
     }
     expected = {}
     for name, maker in makers.items():

@@ -12,6 +12,7 @@ from xlsxwriter.exceptions import FileCreateError
 
 from . import layout
 from .errors import InputError
+from .outline import narratives_for
 from .spec import Field, Sheet, Spec, Table
 from .textwidth import display_width
 
@@ -201,7 +202,7 @@ def _sheet_summary(spec: Spec, sheet: Sheet) -> str:
         return f"“{sheet.name}”{len(spec.indicators_on(sheet.id))}项指标"
     if sheet.layout == "table":
         return f"“{sheet.name}”每个专业一行"
-    return f"“{sheet.name}”{len(spec.narratives)}个章节的文字"
+    return f"“{sheet.name}”报告各章节的文字和典型案例"
 
 
 def _write_title(ws, sheet: Sheet, year: int, last_col: int, formats: _Formats):
@@ -278,7 +279,7 @@ def _write_narratives(
 ):
     _write_title(ws, sheet, year, len(layout.NARRATIVE_HEADERS) - 1, formats)
     _write_headers(ws, layout.NARRATIVE_HEADERS, formats)
-    for offset, section in enumerate(spec.narratives):
+    for offset, section in enumerate(narratives_for(spec, year)):
         row = layout.FIRST_DATA_ROW - 1 + offset
         ws.set_row(row, 150)
         ws.write_string(row, layout.NARRATIVE_LABEL_COL, section.name, formats.label)

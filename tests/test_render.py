@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,16 +22,14 @@ from qualityreport.store import open_store
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 YEAR = 2024
 SCHOOL = "4142050101"
-CHAPTERS = (
-    "基本情况",
-    "学生发展",
-    "质量保障措施",
-    "校企合作",
-    "社会贡献",
-    "举办者履责",
-    "特色创新",
-    "主要问题和改进措施",
-    "目标达成情况",
+CHAPTERS = (  # the 2024 notice's parts, then the indicator tables
+    "人才培养",
+    "服务贡献",
+    "文化传承",
+    "国际合作",
+    "产教融合",
+    "发展保障",
+    "面临挑战",
     "附录 指标表",
 )
 HOSTILE_NAME = '<script>alert(1)</script>夷陵职教<img src="file:///etc/passwd">'
@@ -150,9 +149,9 @@ def small_store(db: Path, *, hostile: bool = False) -> Path:
         code = f"42050000{n + 1:02d}"
         for year in (2023, 2024):
             texts = {x.id: f"{x.name}：本年度工作稳步推进。" for x in spec.narratives}
-            texts.pop("features")  # a section the school left empty
+            texts.pop("cultural_heritage")  # a section the school left empty
             if hostile and n == 1:
-                texts["overview"] = HOSTILE_TEXT
+                texts["talent_cultivation"] = HOSTILE_TEXT
             changes = {"narratives": texts, "books": 95000 + 5000 * (year - 2023)}
             if n == 2 and year == 2024:
                 changes["teachers_dual_qualified"] = 500  # more than 专业课教师: rejected
@@ -191,12 +190,12 @@ def test_school_report_has_every_chapter_figure_and_verdict(city_db, school_pdf)
 def test_school_report_outline_and_toc_point_at_chapters(school_pdf):
     outline = _outline(school_pdf.output)
     titles = [title for _, title, _ in outline]
-    assert "一、基本情况" in titles and "附录 指标表" in titles
+    assert "一、人才培养" in titles and "附录 指标表" in titles
     assert "目录" not in titles
     pages = [page for _, _, page in outline]
     assert pages == sorted(pages)
     toc = PdfReader(school_pdf.output).pages[1].extract_text()
-    assert "一、基本情况" in toc and "九、目标达成情况" in toc
+    assert "一、人才培养" in toc and "七、面临挑战" in toc
     first_chapter_page = pages[0] + 1
     assert str(first_chapter_page) in toc
 
@@ -213,12 +212,14 @@ def test_city_report_sections_matrix_and_appendix(city_db, city, city_pdf):
     text = _text(city_pdf.output)
     assert "宜昌市" in text and "中等职业教育质量年度报告" in text
     for heading in (
-        "全市基本情况",
-        "目标达成情况",
+        "前言",
+        "人才培养",
+        "规模和结构",
+        "目标达成",
         "各校目标达成矩阵",
-        "主要指标分布",
-        "专业结构",
-        "历年趋势",
+        "专业布局",
+        "历年变化",
+        "面临挑战与改进措施",
         "附录 分报告",
     ):
         assert heading in text, heading
@@ -269,7 +270,7 @@ def test_missing_narrative_shows_placeholder(hostile_db, tmp_path):
     result = render_school_report(hostile_db, "4205000001", 2024, tmp_path / "school.pdf")
     text = _text(result.output)
     assert "本部分未填写" in text
-    assert "七、特色创新" in text
+    assert "三、文化传承" in text
 
 
 def test_fetcher_refuses_local_files_and_network(tmp_path):
@@ -324,7 +325,7 @@ def test_user_template_cannot_reach_outside(hostile_db, tmp_path):
 def test_english_report(hostile_db, tmp_path):
     result = render_school_report(hostile_db, "4205000001", 2024, tmp_path / "en.pdf", lang="en")
     text = _text(result.output)
-    assert "Overview" in text and "Targets" in text and "Page 3 of" in text
+    assert "Talent cultivation" in text and "Targets" in text and "Page 3 of" in text
 
 
 def test_no_cjk_font_is_a_render_error(hostile_db, tmp_path):
@@ -520,3 +521,77 @@ def test_quality_report_is_internal_with_the_hit_list(city_db, tmp_path):
     text = _text(out).replace("\n", "")
     assert "内部资料" in text and "数据报送情况" in text and "被退回的文件" in text
     assert "dual-exceeds-professional" in text  # a rule of the hit list, with files and schools
+
+
+def _in_order(text: str, headings: list[str]) -> bool:
+    at = 0
+    for heading in headings:
+        at = text.find(heading, at)
+        if at < 0:
+            return False
+        at += len(heading)
+    return True
+
+
+@pytest.mark.parametrize("report, year", [("school", 2024), ("school", 2023), ("city", 2024)])
+def test_each_section_of_the_outline_appears_in_order_in_the_toc_and_the_text(
+    city_db, city, tmp_path, report, year
+):
+    """The chosen outline (the 2024 notice from 2024, the 2016–2021 outline before) is what the
+    report prints: every section, numbered, in order, in the table of contents and the text."""
+    from qualityreport.outline import outline_for
+    from qualityreport.render.labels import numbering
+
+    outline = outline_for(report, year)
+    num, sub = numbering("zh")
+    headings, n = [], 0
+    for section in outline.sections:
+        headings.append((num[n] if section.numbered else "") + section.title)
+        n += section.numbered
+        headings += [sub[m] + child.title for m, child in enumerate(section.sections)]
+    headings += [s.title for s in outline.appendix]
+    out = tmp_path / f"{report}-{year}.pdf"
+    if report == "school":
+        render_school_report(city_db, SCHOOL, year, out, city=city)
+    else:
+        render_city_report(city_db, year, out, city=city)
+    pages = [page.extract_text().replace(" ", "") for page in PdfReader(out).pages]
+    toc = next(p for p in pages if "目录" in p)
+    body = "".join(pages[pages.index(toc) + 1 :])
+    wanted = [h.replace(" ", "") for h in headings]
+    assert _in_order(toc, wanted), (toc, wanted)
+    assert _in_order(body, wanted)
+
+
+def _fill(pdf: Path) -> list[float]:
+    """How far down each page its body text reaches (running title and page number aside), as
+    a share of the text block's height."""
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    xml = re.sub(r"<!DOCTYPE[^>]*>", "", xml.split("<body>", 1)[1].rsplit("</body>", 1)[0])
+    fills = []
+    for page in ET.fromstring(f"<body>{xml}</body>").iter("{http://www.w3.org/1999/xhtml}page"):
+        height = float(page.get("height"))
+        top, bottom = height * 0.08, height * 0.93  # below the running title, above "第 N 页"
+        lows = [
+            float(block.get("yMax"))
+            for block in page.iter("{http://www.w3.org/1999/xhtml}block")
+            if top < float(block.get("yMin")) and float(block.get("yMax")) < bottom
+        ]
+        fills.append((max(lows, default=top) - top) / (bottom - top))
+    return fills
+
+
+def test_no_page_is_more_than_half_empty_except_before_a_chapter(city_pdf, school_pdf):
+    for result in (city_pdf, school_pdf):
+        outline = _outline(result.output)
+        chapter_pages = {page for depth, _, page in outline if depth <= 1}
+        fills = _fill(result.output)
+        last = len(fills) - 1
+        for n, fill in enumerate(fills[2:last], start=2):  # the cover and contents aside
+            if fill < 0.5:
+                assert n + 1 in chapter_pages, (result.output.name, n + 1, round(fill, 2))

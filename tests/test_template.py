@@ -74,10 +74,24 @@ def test_table_headers_are_labels_with_units(book, spec):
 
 
 def test_narrative_sheet_lists_every_section(book, spec):
+    """The year's outline decides the sections (the 2024 notice's seven parts), then the cases."""
+    from qualityreport.outline import narratives_for
+
     ws = book[spec.sheet_of("narrative").name]
     headers = tuple(ws.cell(layout.HEADER_ROW, c + 1).value for c in range(3))
     assert headers == layout.NARRATIVE_HEADERS
-    for offset, section in enumerate(spec.narratives):
+    sections = narratives_for(spec, 2024)
+    assert [s.name for s in sections][:7] == [
+        "人才培养",
+        "服务贡献",
+        "文化传承",
+        "国际合作",
+        "产教融合",
+        "发展保障",
+        "面临挑战",
+    ]
+    assert sections[-1].name == "典型案例三"
+    for offset, section in enumerate(sections):
         row = layout.FIRST_DATA_ROW + offset
         assert ws.cell(row, 1).value == section.name
         assert ws.cell(row, 3).value == section.definition
@@ -187,7 +201,7 @@ def test_data_is_written_as_typed(tmp_path, spec):
     data = SchoolData(
         values={"school_code": "0142050101", "students_enrolled": 1200, "books": "45%"},
         specialties=[{"specialty_code": "710201", "specialty_name": "计算机应用", "enrolled": 30}],
-        narratives={"overview": "学校概况。"},
+        narratives={"talent_cultivation": "学校概况。"},
     )
     ws_book = openpyxl.load_workbook(write_workbook(tmp_path / "s.xlsx", spec, YEAR, data))
     assert ws_book[spec.sheet_by_id["school_info"].name]["C3"].value == "0142050101"

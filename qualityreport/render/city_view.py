@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..numbers import format_value, scale_for
+from ..outline import outline_for
 from . import charts
 from .fonts import ReportFonts
-from .labels import Labels
+from .labels import Labels, numbering
+from .outline_view import Part, lay_out, toc_entries
 from .report_data import CityReportData, TargetResult
 from .school_view import (
     Block,
@@ -104,10 +106,11 @@ class Distribution:
 @dataclass(frozen=True)
 class CityView:
     data: CityReportData
-    blocks: dict[str, Block]
-    distributions: tuple[Distribution, ...]
-    matrices: tuple[Block, ...]
-    matrix_wide: bool
+    blocks: dict[str, tuple[Block, ...]]
+    parts: tuple[Part, ...]
+
+    def toc(self) -> list[tuple[int, str, str]]:
+        return toc_entries(self.parts)
 
 
 # Column heads of the county table: short enough to sit on one line in a narrow column.
@@ -396,8 +399,8 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
         if zh
         else "Main indicators (ratios of city totals)",
     )
-    county_cols = [Column("name", t.county, "16%"), Column("schools", t.schools, "7%", "right")]
-    width = f"{77 // len(COUNTY_COLUMNS)}%"
+    county_cols = [Column("name", t.county, "20%"), Column("schools", t.schools, "8%", "right")]
+    width = f"{72 // len(COUNTY_COLUMNS)}%"
     county_cols += [Column(i, _head(i, infos, lang), width, "right") for i in COUNTY_COLUMNS]
 
     def county_row(name: str, schools: int, values: dict) -> dict:
@@ -599,10 +602,15 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
             )
     else:
         blocks["trends"] = Block(sentences=(t.one_year_only,))
-    return CityView(
-        data=data,
-        blocks=blocks,
-        distributions=distributions,
-        matrices=matrices,
-        matrix_wide=n_targets > MATRIX_WIDE_AFTER,
+    wide = n_targets > MATRIX_WIDE_AFTER
+    by_name: dict[str, tuple[Block, ...]] = {k: (b,) for k, b in blocks.items()}
+    by_name["matrices"] = tuple(
+        replace(m, wide=wide, note=t.matrix_legend if n == 0 else "")
+        for n, m in enumerate(matrices)
     )
+    by_name["distributions"] = tuple(replace(d.block, title=d.title) for d in distributions)
+    by_name["trend_charts"] = tuple(b for k, b in blocks.items() if k.startswith("trend_chart"))
+    outline = data.outline or outline_for("city", data.year)
+    num, sub = numbering(lang)
+    parts = lay_out(outline, by_name, data.texts, data.cases, t, anchor="city", num=num, sub=sub)
+    return CityView(data=data, blocks=by_name, parts=parts)

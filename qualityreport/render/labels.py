@@ -48,6 +48,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "ch_indicators": ("附录 指标表", "Appendix: indicators"),
     "narrative_heading": ("学校自述", "In the school's words"),
     "narrative_missing": ("本部分未填写。", "This section has not been written."),
+    "case_label": ("案例：", "Case: "),
     "no_specialties": ("本年度未填报专业设置。", "No specialties were submitted this year."),
     "no_targets": (
         "本年度没有适用于本校的目标，或尚未运行目标检查（qualityreport check）。",
@@ -170,3 +171,14 @@ class Labels:
 
     def __call__(self, key: str, **values) -> str:
         return getattr(self, key).format(**values)
+
+
+CN_NUMBERS = ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、")
+CN_SECTIONS = ("（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）")
+
+
+def numbering(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Chapter and section numbers: 一、 and （一） in Chinese, 1. and (1) in English."""
+    if lang == "zh":
+        return CN_NUMBERS, CN_SECTIONS
+    return tuple(f"{n}. " for n in range(1, 11)), tuple(f"({m}) " for m in range(1, 9))

@@ -19,14 +19,12 @@ from ..city import CityConfig
 from ..errors import RenderError
 from ..resources import templates_dir
 from .fonts import ReportFonts, find_cjk_fonts
-from .labels import Labels
+from .labels import Labels, numbering
 
 if TYPE_CHECKING:
     from .report_data import CityReportData, SchoolReportData
     from .school_view import SchoolView
 
-CN_NUMBERS = ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、")
-CN_SECTIONS = ("（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）", "（八）")
 LOGO_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 
 
@@ -54,12 +52,6 @@ class Options:
 def _fonts(families: tuple[str, ...] | None) -> ReportFonts:
     # fc-list once per process: a worker rendering fifty reports asks fontconfig once
     return find_cjk_fonts(families)
-
-
-def _numbering(lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if lang == "zh":
-        return CN_NUMBERS, CN_SECTIONS
-    return tuple(f"{n}. " for n in range(1, 11)), tuple(f"({m}) " for m in range(1, 9))
 
 
 def _check_template_dir(template_dir: Path | None) -> Path | None:
@@ -139,7 +131,7 @@ def _common_context(options: Options, fonts: ReportFonts) -> dict:
     from .tables import shared_css
 
     t = Labels(options.lang)
-    num, sub = _numbering(options.lang)
+    num, sub = numbering(options.lang)
     template_dir = _check_template_dir(options.template_dir)
     return {
         "t": t,
@@ -288,24 +280,7 @@ def school_report_html(data: SchoolReportData, *, options: Options = Options()) 
     context = _common_context(options, fonts)
     t = context["t"]
     view = school_view(data, t, fonts)
-    a = view.anchor
-    toc = [
-        (1, f"{a}-{key}", f"{context['num'][n]}{getattr(t, 'ch_' + key)}")
-        for n, key in enumerate(
-            (
-                "overview",
-                "student_development",
-                "quality_assurance",
-                "enterprise_cooperation",
-                "social_contribution",
-                "government_duty",
-                "features",
-                "problems",
-                "targets",
-            )
-        )
-    ]
-    toc.append((1, f"{a}-indicators", t.ch_indicators))
+    toc = view.toc()
     city = data.city_config
     context.update(
         v=view,
@@ -338,7 +313,6 @@ def city_report_html(
     fonts = _fonts(options.font_families)
     context = _common_context(options, fonts)
     t = context["t"]
-    num = context["num"]
     view = city_view(data, t, fonts)
     city = data.city_config
     lacks = missing_configuration(city)
@@ -351,13 +325,7 @@ def city_report_html(
         cover_lines = [city_title(city, data.year, t)]
     title = title or city_title(city, data.year, t)
     views: tuple[SchoolView, ...] = tuple(school_view(d, t, fonts) for d in schools)
-    toc = [
-        (1, "city-key", f"{num[0]}{t.ch_city_key}"),
-        (1, "city-targets", f"{num[1]}{t.ch_city_targets}"),
-        (1, "city-distributions", f"{num[2]}{t.ch_distributions}"),
-        (1, "city-specialties", f"{num[3]}{t.ch_specialty_structure}"),
-        (1, "city-trends", f"{num[4]}{t.ch_trends}"),
-    ]
+    toc = view.toc()
     if views:
         toc.append((1, "city-appendix", t.ch_school_reports))
         toc += [(3, f"{v.anchor}-title", v.data.name) for v in views]

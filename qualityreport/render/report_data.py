@@ -14,9 +14,11 @@ from typing import Any
 from ..check.results import TargetResult
 from ..city import CityConfig
 from ..errors import RenderError
+from ..outline import CASE_ID, Outline, outline_for, split_case
 from ..spec import NARRATIVE_MAX_DEFAULT, Spec
-from ..store import Store, latest_year
+from ..store import Store, city_text, latest_year
 from ..store.views import CLOSED_STATUS
+from .outline_view import Case
 
 SCHOOL_COLUMNS = (
     "school_code",
@@ -85,6 +87,8 @@ class SchoolReportData:
     indicators: tuple[IndicatorInfo, ...] = ()
     city_config: CityConfig | None = None
     short_name: str = ""  # the name documents and charts use (an alias in the city configuration)
+    outline: Outline | None = None
+    cases: tuple[Case, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,9 @@ class CityReportData:
     # can be compared. Otherwise a change would compare a partial year with a full one.
     comparable: bool = True
     short_names: dict[str, str] = field(default_factory=dict)
+    outline: Outline | None = None
+    texts: dict[str, str] = field(default_factory=dict)  # the bureau's chapters by outline text id
+    cases: tuple[Case, ...] = ()
 
 
 def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
@@ -325,6 +332,7 @@ def _school_data(
     *,
     city: CityConfig | None,
     sets: tuple[str, ...] | None,
+    outline: Outline,
 ) -> SchoolReportData:
     spec = store.spec
     ids = _value_ids(spec)
@@ -366,7 +374,7 @@ def _school_data(
             (code, year),
         )
     )
-    narratives = {}
+    narratives: dict[str, str] = {}
     # A report prints at most what the spec allows a section (older databases may hold more).
     longest = {n.id: n.max_length for n in spec.narratives}
     for n in _dicts(
@@ -378,6 +386,10 @@ def _school_data(
         if text:
             limit = longest.get(str(n["section_id"]), NARRATIVE_MAX_DEFAULT)
             narratives[str(n["section_id"])] = text if len(text) <= limit else text[:limit] + "……"
+    numbered = sorted(
+        (int(m.group(1)), key) for key in narratives if (m := CASE_ID.match(key)) is not None
+    )
+    cases = tuple(Case(*split_case(narratives.pop(key))) for _, key in numbered)
     targets = _targets(
         store,
         year,
@@ -410,6 +422,8 @@ def _school_data(
         indicators=indicator_infos(spec),
         city_config=city,
         short_name=short_name(city, code, name),
+        outline=outline,
+        cases=cases,
     )
 
 
@@ -435,13 +449,19 @@ def _medians(store: Store, year: int, ids: list[str]) -> dict[str, float | None]
 
 
 def load_school_report_data(
-    store: Store, school: str, year: int | None = None, *, city: CityConfig | None = None
+    store: Store,
+    school: str,
+    year: int | None = None,
+    *,
+    city: CityConfig | None = None,
+    outline: str | None = None,
 ) -> SchoolReportData:
     """One school's report data for a year (the latest by default); the school is given by
-    code or by full name."""
+    code or by full name. The outline is the year's national one unless one is chosen."""
     year = report_year(store, year)
     row = resolve_school(store, school, year)
-    return _school_data(store, row, year, city=city, sets=printed_set_ids(city))
+    chosen = outline_for("school", year, outline)
+    return _school_data(store, row, year, city=city, sets=printed_set_ids(city), outline=chosen)
 
 
 def _ordered(city: CityConfig | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -545,7 +565,11 @@ def _comparable(store: Store, year: int, previous_year: int | None, complete: bo
 
 
 def load_city_report_data(
-    store: Store, year: int | None = None, *, city: CityConfig | None = None
+    store: Store,
+    year: int | None = None,
+    *,
+    city: CityConfig | None = None,
+    outline: str | None = None,
 ) -> CityReportData:
     """The city-wide figures, counties, schools, targets, specialties and completeness of a year."""
     spec = store.spec
@@ -619,6 +643,7 @@ def load_city_report_data(
         for r in _dicts(store, "SELECT * FROM city_year ORDER BY year")
     )
     completeness = _completeness(store, year, city)
+    written = city_text(store, year)
     return CityReportData(
         year=year,
         years=years,
@@ -637,14 +662,39 @@ def load_city_report_data(
         city_config=city,
         comparable=_comparable(store, year, previous_year, not completeness.missing),
         short_names={s.code: s.short_name for s in schools},
+        # the bureau wrote its chapters for an outline: the report follows it unless told
+        outline=outline_for("city", year, outline or (written.outline_id if written else None)),
+        texts=dict(written.sections) if written else {},
+        cases=tuple(
+            Case(c.title, c.text, chapter=c.section_id, photo=photo_uri(c.photo), caption=c.caption)
+            for c in (written.cases if written else ())
+        ),
     )
 
 
+_IMAGE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
+
+
+def photo_uri(photo: bytes | None) -> str | None:
+    """A case's photo as a data: URI, by what its bytes are (never by what a file claims)."""
+    if not photo:
+        return None
+    kind = next((m for magic, m in _IMAGE_MAGIC.items() if photo.startswith(magic)), None)
+    if kind is None:
+        return None
+    import base64
+
+    return f"data:{kind};base64," + base64.b64encode(photo).decode("ascii")
+
+
 def load_school_reports(
-    store: Store, year: int, *, city: CityConfig | None = None
+    store: Store, year: int, *, city: CityConfig | None = None, outline: str | None = None
 ) -> tuple[SchoolReportData, ...]:
     """Every school's report data for a year (the city report's appendix), in the city's order."""
     year = report_year(store, year)
     sets = printed_set_ids(city)
+    chosen = outline_for("school", year, outline)
     rows = _ordered(city, _dicts(store, "SELECT * FROM school_year WHERE year = ?", (year,)))
-    return tuple(_school_data(store, row, year, city=city, sets=sets) for row in rows)
+    return tuple(
+        _school_data(store, row, year, city=city, sets=sets, outline=chosen) for row in rows
+    )

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..numbers import Scale, comparison_text, format_threshold, format_value, scale_for
+from ..outline import outline_for
 from ..store.views import CLOSED_STATUS
 from . import charts
 from .fonts import ReportFonts
-from .labels import Labels
+from .labels import Labels, numbering
+from .outline_view import Part, lay_out, toc_entries
 from .report_data import IndicatorInfo, SchoolReportData, TargetResult
 from .sentences import describe, join_clauses, sentence_target, verdict
 from .tables import (
@@ -80,6 +82,12 @@ class Block:
     table_caption: str = ""
     chart: str | None = None
     chart_caption: str = ""
+    title: str = ""  # a small heading of its own (one distribution among several)
+    note: str = ""  # a legend printed before the table
+    wide: bool = False  # on a landscape page
+
+    def __bool__(self) -> bool:
+        return bool(self.sentences or self.table or self.chart)
 
 
 @dataclass(frozen=True)
@@ -97,9 +105,13 @@ class SchoolView:
     anchor: str
     data: SchoolReportData
     title: str
-    blocks: dict[str, Block]
+    blocks: dict[str, tuple[Block, ...]]
     targets: tuple[TargetRow, ...]
     target_summary: str
+    parts: tuple[Part, ...] = ()
+
+    def toc(self) -> list[tuple[int, str, str]]:
+        return toc_entries(self.parts)
 
 
 def anchor_for(code: str) -> str:
@@ -280,6 +292,9 @@ def line_text(target: TargetResult, unit: str, lang: str) -> str:
     if target.baseline == "previous_year":
         base = format_value(target.threshold, unit, lang) if target.threshold is not None else "—"
         return f"高于上年（{base}）" if lang == "zh" else f"above last year ({base})"
+    if target.threshold is None:
+        # a line the city has not set (a provincial standard for 艺术类 schools …)
+        return ("标准未设定" if lang == "zh" else "no line set") if target.reason else "—"
     text = comparison_text(target.comparison, target.threshold, unit, lang)
     if target.comparison == "between" and target.tolerance is not None:
         text += f" ±{format_threshold(target.tolerance, unit, lang)}"
@@ -436,6 +451,7 @@ def school_view(
         "funding": Block(sentences=_sentence(FUNDING, data, infos, t, since)),
     }
     blocks["specialties"], blocks["specialty_employment"] = _specialty_tables(anchor, data, t)
+    trend: list[Block] = []
     if charts_enabled and len(data.history) > 1:
         years = [y for y, _ in data.history]
         city = dict(data.city_history)
@@ -446,9 +462,13 @@ def school_view(
                 (t.this_school, [v.get(i) for _, v in data.history]),
                 (t.city_total, [city.get(y, {}).get(i) for y in years]),
             ]
-            blocks[f"trend_{i}"] = Block(
-                chart=charts.trend_lines(years, series, infos[i].unit, fonts, lang=t.lang),
-                chart_caption=(f"近年{label}（本校与全市）" if zh else f"{label} over the years"),
+            trend.append(
+                Block(
+                    chart=charts.trend_lines(years, series, infos[i].unit, fonts, lang=t.lang),
+                    chart_caption=(
+                        f"近年{label}（本校与全市）" if zh else f"{label} over the years"
+                    ),
+                )
             )
     rows, summary = _targets(data, infos, t)
     with_subject = any(r.target.scope != "school" for r in rows)
@@ -463,7 +483,20 @@ def school_view(
         table=indicator_table(f"{anchor}-tbl-indicators", data.values, infos, t),
         table_caption=f"{data.year}年度指标表" if zh else f"Indicators {data.year}",
     )
+    by_name: dict[str, tuple[Block, ...]] = {k: (b,) for k, b in blocks.items()}
+    by_name["trend"] = tuple(trend)
+    num, sub = numbering(t.lang)
+    outline = data.outline or outline_for("school", data.year)
+    parts = lay_out(
+        outline, by_name, data.narratives, data.cases, t, anchor=anchor, num=num, sub=sub
+    )
     title = t("school_title", name=data.name, year=data.year)
     return SchoolView(
-        anchor=anchor, data=data, title=title, blocks=blocks, targets=rows, target_summary=summary
+        anchor=anchor,
+        data=data,
+        title=title,
+        blocks=by_name,
+        targets=rows,
+        target_summary=summary,
+        parts=parts,
     )

@@ -92,6 +92,8 @@ def _line_text(threshold: float, scale: Scale, lang: str) -> str:
     """A line as the document writes it: no needless decimals (50%, 20:1, 300万元)."""
     if scale.unit in ("percent", "ratio"):
         return format_threshold(threshold, scale.unit, lang)
+    if not scale.wan and float(threshold).is_integer():
+        return Scale(scale.unit, 0).text(threshold, lang)  # 30册, not 30.0册
     return scale.text(threshold, lang)
 
 

@@ -96,7 +96,9 @@ def _match_by_content(spec: Spec, spec_sheet: SheetSpec, book: Workbook, taken: 
         hits = len(wanted & keys)
         if hits > best_hits:
             best, best_hits = sheet, hits
-    return best if best_hits * 2 >= len(wanted) and best_hits > 0 else None
+    # The narrative sheet of a year lists one outline's sections (and the cases), not all of them.
+    need = min(len(wanted), 10) if spec_sheet.layout == "narrative" else len(wanted)
+    return best if best_hits * 2 >= need and best_hits > 0 else None
 
 
 _VALUE_HEADERS = frozenset(label_key(a) for a in FORM_VALUE_ALIASES)

@@ -532,6 +532,38 @@ NARRATIVES = {
 }
 
 
+# The 2024 notice's parts draw on the same facts; a school writes each in its own words.
+NARRATIVES_2024 = {
+    "talent_cultivation": NARRATIVES["student_development"] + NARRATIVES["quality_assurance"][:2],
+    "service_contribution": NARRATIVES["social_contribution"],
+    "cultural_heritage": (
+        "学校把中华优秀传统文化融入课程教学，开设{county}非遗技艺选修课。",
+        "学校组织学生参观革命纪念馆，开展红色文化主题教育活动。",
+        "学校举办“工匠进校园”活动，邀请本地技能大师讲述成长经历，弘扬工匠精神和劳动精神。",
+        "学校建设校园文化长廊，开展传统节日和劳动教育实践周活动。",
+    ),
+    "international_cooperation": (
+        "本年度学校未开展境外办学和留学生项目。",
+        "学校组织骨干教师参加职业教育国际化线上研修，学习借鉴国外职业教育标准。",
+        "学校与省内高职院校合作，引入国际通用的职业技能标准开展教学。",
+    ),
+    "industry_education": NARRATIVES["enterprise_cooperation"],
+    "development_support": NARRATIVES["overview"][1:3] + NARRATIVES["government_duty"],
+}
+CASES = (
+    (
+        "{top_specialty}专业“校企双元”育人实践",
+        "学校与合作企业共同制定{top_specialty}专业人才培养方案，企业工程师每周到校授课，学生第三学年进入企业岗位实习。"
+        "本年度该专业毕业生全部落实去向，用人单位对毕业生的满意度较高。",
+    ),
+    (
+        "以赛促教、以赛促学",
+        "学校建立校、市、省三级技能竞赛体系，每年举办校级技能节，覆盖全部专业。"
+        "本年度学生在技能大赛中获省级奖项{awards_provincial}项，竞赛项目转化为课堂教学内容。",
+    ),
+)
+
+
 def problem_sentences(values: dict[str, object]) -> list[str]:
     """The school's own weak points, from its numbers, so the text agrees with the data."""
     problems = []
@@ -560,6 +592,15 @@ def narratives(profile: Profile, values: dict, rows: list[dict], year: int) -> d
         texts[section] = "".join(s.format(**facts) for s in chosen)
     problems = problem_sentences(values)
     texts["problems"] = "".join(problems[: rng.randint(2, 3)]) + "学校将在下一年度逐项整改。"
+    for section, sentences in NARRATIVES_2024.items():
+        lead, *rest = sentences
+        chosen = [lead, *rng.sample(rest, rng.randint(1, min(3, len(rest))))]
+        texts[section] = "".join(s.format(**facts) for s in chosen)
+    texts["challenges"] = texts["problems"]
+    if profile.code.endswith("08"):  # one school leaves a part empty: the report shows it
+        del texts["international_cooperation"]
+    for n, (title, body) in enumerate(CASES[: 1 + rng.randint(0, 1)], start=1):
+        texts[f"case_{n}"] = title.format(**facts) + "\n" + body.format(**facts)
     return texts
 
 
@@ -955,12 +996,140 @@ def write_expected(folder: Path, spec: Spec, expected: dict):
 # ---- entry point ----------------------------------------------------------------------------
 
 
+# ---- the bureau's chapters of the city report -------------------------------------------------
+
+CITY_TEXT = {
+    "前言": (
+        "为全面反映全市中等职业教育发展质量，根据《关于做好职业教育质量年度报告（2024年度）编制发布工作的通知》"
+        "（教职成司函〔2024〕29号）要求，市教育局组织编制本报告。",
+        "数据来源：本报告数据来自全市{schools}所中等职业学校填报的质量年报数据表，经学校自查、市教育局审核后入库；"
+        "学校概况、案例等文字由学校和市教育局提供。",
+        "统计口径：学生、教师等数据以{year}—{next}学年为准，经费数据以{year}年自然年为准；全市比例按各校分子、"
+        "分母分别合计后计算，不是各校比例的平均数；“双师型”教师比例以专业课教师为分母。",
+    ),
+    "人才培养": (
+        "全市中职学校坚持立德树人，推进“岗课赛证”综合育人，学生职业技能等级证书获取率和技能大赛成绩稳步提高。",
+    ),
+    "服务贡献": (
+        "各校面向区域主导产业和乡村振兴开展职业技能培训，承担退役军人、农民工和新型职业农民培训任务。",
+    ),
+    "文化传承": ("各校将非遗技艺、红色文化和工匠精神融入课程和校园文化建设。",),
+    "产教融合": (
+        "全市推动学校与园区、龙头企业共建产业学院和实训基地，扩大订单班和现代学徒制培养规模。",
+    ),
+    "发展保障": (
+        "经费投入：市、县两级财政落实中职生均拨款制度，统筹专项资金支持实训基地建设和设备更新。",
+        "政策措施：市教育局把中职学校办学条件达标纳入对县（市、区）的教育督导评估，"
+        "建立质量年报制度，每年向社会公开发布全市总报告和各校分报告。",
+        "达标工程进展：全市{schools}所学校均完成办学条件重点监测指标的自查，"
+        "艺术类和边远脱贫地区学校的省定标准待省教育厅发布后对照评估。",
+    ),
+    "面临挑战与改进措施": (
+        "部分县域学校办学规模小，校舍和实训条件不足，专任教师特别是专业课教师缺口较大。",
+        "下一步，市教育局将统筹布局调整，推进县域中职学校与市级学校集团化办学，"
+        "加大教师招聘和企业实践力度，逐校落实办学条件达标整改计划。",
+    ),
+}
+CITY_CASE = (
+    "产教融合",
+    "校企共建汽车产业学院",
+    (
+        "宜昌市三峡中等专业学校与本地汽车企业共建汽车产业学院，企业投入实训设备，派驻工程师参与教学，"
+        "学生在校内生产性实训基地完成真实工单。",
+    ),
+    "图：学生在产业学院实训车间学习",
+)
+
+
+def _photo() -> bytes:
+    """A small picture for the example case (drawn here, so the example ships no photo file)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 270), (236, 241, 247))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 150, 440, 230), fill=(74, 111, 165))
+    draw.rectangle((90, 90, 330, 160), fill=(58, 125, 68))
+    draw.ellipse((110, 200, 170, 260), fill=(34, 34, 34))
+    draw.ellipse((300, 200, 360, 260), fill=(34, 34, 34))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The .docx with fixed member times, so writing the examples twice gives the same bytes."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def write_city_text(out_dir: Path, year: int) -> Path:
+    """The example bureau's chapters for the latest year, written into the skeleton."""
+    import datetime
+    import io
+
+    import docx
+
+    from qualityreport.city import load_city_config
+    from qualityreport.citytext import write_skeleton
+
+    config = load_city_config(out_dir / "city.yaml")
+    skeleton = io.BytesIO()
+    path = write_skeleton(out_dir / f"city-text-{year}.docx", year, city=config)
+    document = docx.Document(str(path))
+    facts = {"schools": len(config.schools), "year": year, "next": year + 1}
+    headings = [p for p in document.paragraphs if p.style.name == "Heading 1"]
+    for heading in headings:
+        title = heading.text
+        anchor = heading
+        for text in CITY_TEXT.get(title, ()):
+            paragraph = document.add_paragraph(text.format(**facts))
+            anchor._p.addnext(paragraph._p)
+            anchor = paragraph
+        if title == CITY_CASE[0]:
+            for element in _case_paragraphs(document):
+                anchor._p.addnext(element)
+                anchor = type("Anchor", (), {"_p": element})()
+    properties = document.core_properties
+    properties.created = properties.modified = datetime.datetime(year + 1, 3, 1)
+    properties.last_modified_by = config.issuer
+    properties.revision = 1
+    document.save(skeleton)
+    path.write_bytes(_fixed_zip(skeleton.getvalue()))
+    return path
+
+
+def _case_paragraphs(document) -> list:
+    """The example case: its Heading 2, text, photo and caption, as paragraph elements."""
+    import io
+
+    from docx.shared import Cm
+
+    _, title, texts, caption = CITY_CASE
+    made = [document.add_heading(f"案例：{title}", level=2)]
+    made += [document.add_paragraph(text) for text in texts]
+    picture = document.add_paragraph()
+    picture.add_run().add_picture(io.BytesIO(_photo()), width=Cm(10))
+    made += [picture, document.add_paragraph(caption)]
+    return [p._p for p in made]
+
+
 def generate(out_dir: Path) -> None:
     spec = load_spec()
     city = build_city(secondary_catalog())
     write_city(out_dir, spec, city)
     write_city_config(out_dir, city)
     write_mistakes(out_dir, spec, city)
+    write_city_text(out_dir, YEARS[-1])
 
 
 def main(argv: list[str] | None = None) -> None:

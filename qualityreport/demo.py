@@ -62,9 +62,16 @@ def run_demo(
     """Run every stage on a fresh copy of examples/ inside directory; returns what was made."""
     from .check import check
     from .city import load_city_config
+    from .citytext import read_city_text
     from .render.pdf import render_city_report, render_school_reports
     from .spec import load_spec
-    from .store import expected_from_city, ingest, open_store, register_expected_schools
+    from .store import (
+        expected_from_city,
+        ingest,
+        open_store,
+        register_expected_schools,
+        store_city_text,
+    )
     from .targets import load_target_sets
     from .template import write_workbook
     from .validate import validate_paths
@@ -92,6 +99,11 @@ def run_demo(
         report = ingest(store, submissions)
         accepted = sum(o.outcome != "rejected" for o in report.outcomes)
         step("ingest", report)
+        # The bureau's own chapters of the city report (a Word document, stored by version).
+        chapters = examples / f"city-text-{year}.docx"
+        if chapters.is_file():
+            written = read_city_text(chapters)
+            step("chapters", (written, store_city_text(store, written)))
         # The city's own sets (and nothing else) are what its reports print.
         results = check(
             store,

@@ -19,6 +19,7 @@ COMMANDS = {
     "migrate": "store",
     "check": "check",
     "report": "report",
+    "chapters": "chapters",
     "doctor": "doctor",
     "demo": "demo",
     "serve": "serve",

@@ -18,6 +18,7 @@ _TEXT = {
         "validate": "[2/6] 校验报送文件        {valid}/{total} 份通过",
         "mistakes": "[3/6] 校验含典型错误的文件（每个错误都标出工作表和单元格）：",
         "ingest": "[4/6] 入库                {accepted} 份入库，{rejected} 份退回 → {db}",
+        "chapters": "      总报告文字          {file}：{written} 章有正文，{cases} 个案例（v{version}）",
         "check": "[5/6] 目标检查（{year}年）  {sets} 个目标集：{met} 项达成，{missed} 项未达成，{na} 项无法判定；{skipped} 个目标集不是该年的",
         "city-report": "[6/6] 全市总报告          {path}",
         "school-reports": "      学校分报告          {count} 份 → {dir}",
@@ -32,6 +33,7 @@ _TEXT = {
         "validate": "[2/6] validate submissions  {valid}/{total} valid",
         "mistakes": "[3/6] validate workbooks with typical mistakes (each at its sheet and cell):",
         "ingest": "[4/6] ingest                {accepted} accepted, {rejected} rejected → {db}",
+        "chapters": "      the bureau's chapters {file}: {written} chapters written, {cases} cases (v{version})",
         "check": "[5/6] check targets ({year}) {sets} sets: {met} met, {missed} missed, {na} undetermined; {skipped} sets are for other years",
         "city-report": "[6/6] city report           {path}",
         "school-reports": "      school reports        {count} → {dir}",
@@ -89,6 +91,16 @@ def demo_command(directory, workers, lang):
                     rejected=len(produced.outcomes) - accepted,
                 )
             )
+        elif stage == "chapters":
+            result, outcome = produced
+            click.echo(
+                text["chapters"].format(
+                    file=result.file,
+                    written=sum(1 for v in result.text.sections.values() if v),
+                    cases=len(result.text.cases),
+                    version=outcome.version,
+                )
+            )
         elif stage == "check":
             results = produced.results
             click.echo(
@@ -126,7 +138,11 @@ def demo_command(directory, workers, lang):
         f"qualityreport check --db {db} --config {examples / 'city.yaml'}",
         f'qualityreport sql --db {db} "SELECT school_name, dual_qualified_ratio FROM school_year '
         f'WHERE year = {result.year} ORDER BY 2 DESC"',
-        f"qualityreport report school 4142050101 --year {result.year} --db {db} -o school.pdf",
+        f"qualityreport report school 4142050101 --year {result.year} --db {db} "
+        f"--config {examples / 'city.yaml'} -o school.pdf",
+        f"qualityreport report quality --year {result.year} --db {db} "
+        f"--config {examples / 'city.yaml'} -o quality.pdf",
+        f"qualityreport template --city --config {examples / 'city.yaml'} --year {result.year}",
     ):
         click.echo(f"  {command.replace('qualityreport', program, 1)}")
     city = examples / "city.yaml"

@@ -1,5 +1,6 @@
 """The DuckDB store: versioned schema, one-transaction ingest, history, completeness and views."""
 
+from .city_texts import CityTextOutcome, city_text, store_city_text
 from .ingest import IngestOutcome, IngestReport, ingest, ingest_iter, ingest_paths
 from .queries import (
     ExpectedSchool,
@@ -22,6 +23,9 @@ from .schema import SCHEMA_VERSION, SpecChange, Store, migrate_spec, open_store
 from .views import __doc__ as VIEWS_DOC
 
 __all__ = [
+    "CityTextOutcome",
+    "city_text",
+    "store_city_text",
     "SCHEMA_VERSION",
     "SpecChange",
     "VIEWS_DOC",

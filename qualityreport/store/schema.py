@@ -18,7 +18,7 @@ from ..spec import Spec, load_spec, spec_from_texts
 from .sql import quote, sql_type
 from .views import VIEWS_VERSION, create_views
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each entry moves the schema from version n-1 to n; append, never edit a released one.
 MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
@@ -230,6 +230,40 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
                 ("missing_schools", "VARCHAR[]"),
                 ("undetermined", "VARCHAR[]"),
             )
+        ),
+    ),
+    (
+        # The bureau's own chapters of the city report, versioned like a school's submission.
+        5,
+        (
+            "CREATE SEQUENCE IF NOT EXISTS city_text_id_seq START 1",
+            """CREATE TABLE IF NOT EXISTS city_texts (
+            text_id BIGINT PRIMARY KEY,
+            year INTEGER NOT NULL,
+            version INTEGER,
+            status VARCHAR NOT NULL CHECK (status IN ('accepted', 'rejected', 'superseded')),
+            outline_id VARCHAR,
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            ingested_at TIMESTAMP NOT NULL,
+            errors INTEGER NOT NULL,
+            warnings INTEGER NOT NULL
+        )""",
+            """CREATE TABLE IF NOT EXISTS city_text_sections (
+            text_id BIGINT NOT NULL,
+            section_id VARCHAR NOT NULL,
+            text VARCHAR NOT NULL
+        )""",
+            """CREATE TABLE IF NOT EXISTS city_text_cases (
+            text_id BIGINT NOT NULL,
+            position INTEGER NOT NULL,
+            section_id VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            photo BLOB,
+            photo_type VARCHAR,
+            caption VARCHAR NOT NULL
+        )""",
         ),
     ),
 ]

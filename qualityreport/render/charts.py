@@ -54,7 +54,12 @@ def _nice_limits(low: float, high: float, line: float | None) -> tuple[float, fl
     return lo - span * 0.25, hi + span * 0.25
 
 
-def ratio_bars(
+def ratio_bars(*args, **kwargs) -> str:
+    """The dot chart of ratio_figure as an SVG data: URI."""
+    return _data_uri(ratio_figure(*args, **kwargs))
+
+
+def ratio_figure(
     labels: Sequence[str],
     values: Sequence[float | None],
     unit: str,
@@ -120,10 +125,15 @@ def ratio_bars(
     if unit == "percent":
         ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0f}%")
     ax.tick_params(axis="y", length=0)
-    return _data_uri(fig)
+    return fig
 
 
-def trend_lines(
+def trend_lines(*args, **kwargs) -> str:
+    """The line chart of trend_figure as an SVG data: URI."""
+    return _data_uri(trend_figure(*args, **kwargs))
+
+
+def trend_figure(
     years: Sequence[int],
     series: Sequence[tuple[str, Sequence[float | None]]],
     unit: str,
@@ -176,7 +186,7 @@ def trend_lines(
         ax.yaxis.set_major_formatter(lambda x, _: f"{x:.0f}%")
     ax.margins(x=0.12)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
-    return _data_uri(fig)
+    return fig
 
 
 def share_bars(

@@ -130,7 +130,10 @@ def text_table(
         {c.key: [str(r.get(c.key, "")) for r in rows] for c in columns},
         schema={c.key: pl.String for c in columns},
     )
-    labels: dict[str, Any] = {c.key: keep_figures(c.label) for c in columns}
+    # a short head stays on one line; a long one may wrap between words, never inside a figure
+    labels: dict[str, Any] = {
+        c.key: keep_words(c.label) if len(c.label) <= 6 else keep_figures(c.label) for c in columns
+    }
     gt = GT(frame).with_id(table_id).cols_label(**labels)
     widths = {c.key: c.width for c in columns if c.width}
     if widths:

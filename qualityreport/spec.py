@@ -60,7 +60,7 @@ class Field:
     str_length_max: int | None = None
     plausible_ge: float | None = None
     plausible_le: float | None = None
-    definition: str = ""
+    definition: str = ""  # what the figure is, for a reader (printed in reports)
     aliases: tuple[str, ...] = ()
     sheet: str = ""  # form indicators only
     sums_to: str | None = None  # table columns: the school total the rows add up to
@@ -69,6 +69,12 @@ class Field:
     earlier_catalog: EarlierCatalog | None = None  # table columns: codes of the catalog before
     # The word a school types for a figure it did not collect (未统计): read as no value, said so.
     not_collected: str | None = None
+    instruction: str = ""  # how to fill it in (the template shows it; reports never print it)
+
+    @property
+    def fill_in_text(self) -> str:
+        """The definition and the fill-in instruction, for the template's note and comment."""
+        return "".join(x for x in (self.definition, self.instruction) if x)
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -375,6 +381,7 @@ def _field(r: YamlReader, *, with_sheet: bool) -> Field:
         earlier_catalog=None if with_sheet else _earlier_catalog(r),
         per=r.get("per", str, default=None),
         not_collected=_not_collected(r, value_type),
+        instruction=r.get("instruction", str, default=""),
     )
 
 

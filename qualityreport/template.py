@@ -238,7 +238,7 @@ def _write_form(ws, spec: Spec, sheet: Sheet, year: int, data: SchoolData, forma
         _write_value(
             ws, row, layout.FORM_VALUE_COL, values.get(indicator.id), formats.value(indicator)
         )
-        ws.write_string(row, layout.FORM_NOTE_COL, indicator.definition, formats.note)
+        ws.write_string(row, layout.FORM_NOTE_COL, indicator.fill_in_text, formats.note)
         _validate(ws, row, layout.FORM_VALUE_COL, row, indicator)
     label_width = max([display_width(i.name) for i in indicators] + [10])
     ws.set_column(layout.FORM_LABEL_COL, layout.FORM_LABEL_COL, label_width + 3)
@@ -320,9 +320,9 @@ def _write_value(ws, row: int, col: int, value: object, fmt):
 
 
 def _comment(ws, row: int, col: int, f: Field):
-    if f.definition:
+    if f.fill_in_text:
         ws.write_comment(
-            row, col, f.definition, {"author": COMMENT_AUTHOR, "x_scale": 2, "y_scale": 1.2}
+            row, col, f.fill_in_text, {"author": COMMENT_AUTHOR, "x_scale": 2, "y_scale": 1.2}
         )
 
 
@@ -408,8 +408,8 @@ def _input_message(f: Field) -> str:
             parts.append(f"没有统计的填“{f.not_collected}”")
     elif f.isin:
         parts.append("从下拉列表中选择")
-    if f.definition:
-        parts.append(f.definition)
+    if f.fill_in_text:
+        parts.append(f.fill_in_text)
     return "。".join(p.rstrip("。") for p in parts) + "。"
 
 

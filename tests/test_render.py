@@ -595,3 +595,14 @@ def test_no_page_is_more_than_half_empty_except_before_a_chapter(city_pdf, schoo
         for n, fill in enumerate(fills[2:last], start=2):  # the cover and contents aside
             if fill < 0.5:
                 assert n + 1 in chapter_pages, (result.output.name, n + 1, round(fill, 2))
+
+
+def test_printed_definitions_are_for_readers_not_fill_in_instructions(school_pdf, spec):
+    """The spec keeps both: `definition` is printed, `instruction` is for the template only."""
+    text = _text(school_pdf.output).replace("\n", "")
+    for indicator in spec.indicators:
+        if indicator.instruction:
+            assert indicator.instruction not in text, indicator.id
+    for hint in ("以元为单位", "市里要求时填写", "由市教育局选择"):
+        assert hint not in text
+    assert any(i.instruction for i in spec.indicators)

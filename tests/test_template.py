@@ -60,8 +60,8 @@ def test_form_sheets_have_one_row_per_indicator(book, spec):
             row = layout.FIRST_DATA_ROW + offset
             assert ws.cell(row, layout.FORM_LABEL_COL + 1).value == indicator.name
             assert (ws.cell(row, layout.FORM_UNIT_COL + 1).value or "") == indicator.unit
-            assert ws.cell(row, layout.FORM_NOTE_COL + 1).value == indicator.definition
-            assert ws.cell(row, layout.FORM_LABEL_COL + 1).comment.text == indicator.definition
+            assert ws.cell(row, layout.FORM_NOTE_COL + 1).value == indicator.fill_in_text
+            assert ws.cell(row, layout.FORM_LABEL_COL + 1).comment.text == indicator.fill_in_text
         assert ws.freeze_panes == f"A{layout.FIRST_DATA_ROW}"
 
 

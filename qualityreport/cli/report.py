@@ -32,6 +32,12 @@ def year_option(f):
 
 def template_options(f):
     f = click.option(
+        "--outline",
+        default=None,
+        help="Report outline: 2024 (the 2024 notice), 2016 (2016–2021) or a YAML file "
+        "(default: by year).",
+    )(f)
+    f = click.option(
         "--logo",
         type=click.Path(dir_okay=False, exists=True),
         default=None,
@@ -66,7 +72,7 @@ def report_command():
 @lang_option
 @template_options
 @one_line_errors
-def school_command(school, year, db_path, config_file, output, lang, template_dir, logo):
+def school_command(school, year, db_path, config_file, output, lang, template_dir, logo, outline):
     """One school's 质量年报; SCHOOL is its 10-digit code or its full name."""
     from ..render import render_school_report
     from ..render.pdf import report_file_name
@@ -85,6 +91,7 @@ def school_command(school, year, db_path, config_file, output, lang, template_di
             year,
             output,
             city=_city(config_file),
+            outline=outline,
             lang=lang,
             template_dir=template_dir,
             logo=logo,
@@ -113,7 +120,9 @@ def school_command(school, year, db_path, config_file, output, lang, template_di
 @lang_option
 @template_options
 @one_line_errors
-def schools_command(year, db_path, config_file, out_dir, workers, lang, template_dir, logo):
+def schools_command(
+    year, db_path, config_file, out_dir, workers, lang, template_dir, logo, outline
+):
     """Every school's report for a year, rendered in parallel."""
     from ..render import render_school_reports
     from ..render.report_data import report_year, school_codes
@@ -129,6 +138,7 @@ def schools_command(year, db_path, config_file, out_dir, workers, lang, template
             year,
             out_dir,
             city=city,
+            outline=outline,
             workers=workers,
             lang=lang,
             template_dir=template_dir,
@@ -164,7 +174,16 @@ def schools_command(year, db_path, config_file, out_dir, workers, lang, template
 @template_options
 @one_line_errors
 def city_command(
-    year, db_path, config_file, output, title, with_school_reports, lang, template_dir, logo
+    year,
+    db_path,
+    config_file,
+    output,
+    title,
+    with_school_reports,
+    lang,
+    template_dir,
+    logo,
+    outline,
 ):
     """The city's public 总报告 (name, issuer, counties, schools and target sets from --config)."""
     from ..render import render_city_report
@@ -174,6 +193,7 @@ def city_command(
         year,
         output or f"city-{year or 'latest'}.pdf",
         city=_city(config_file),
+        outline=outline,
         title=title,
         with_school_reports=with_school_reports,
         lang=lang,

@@ -351,19 +351,21 @@ def render_school_report(
     output: str | Path,
     *,
     city: CityConfig | None = None,
+    outline: str | None = None,
     lang: str = "zh",
     template_dir: str | Path | None = None,
     logo: str | Path | None = None,
     font_families: Iterable[str] | None = None,
 ) -> RenderResult:
-    """One school's 质量年报 as a PDF; the school is given by its code or full name."""
+    """One school's 质量年报 as a PDF; the school is given by its code or full name; the
+    outline is the year's national one unless one is chosen (2016, 2024 or a YAML file)."""
     from ..store import open_store
     from .report_data import load_school_report_data
 
     options = _options(lang, template_dir, logo, font_families)
     _fonts(options.font_families)  # no font: stop before reading anything
     with open_store(db_path, read_only=True) as store:
-        data = load_school_report_data(store, school, year, city=city)
+        data = load_school_report_data(store, school, year, city=city, outline=outline)
     return write_pdf(school_report_html(data, options=options), output, options)
 
 
@@ -373,6 +375,7 @@ def render_city_report(
     output: str | Path,
     *,
     city: CityConfig | None = None,
+    outline: str | None = None,
     title: str | None = None,
     with_school_reports: bool = False,
     lang: str = "zh",
@@ -388,8 +391,12 @@ def render_city_report(
     options = _options(lang, template_dir, logo, font_families)
     _fonts(options.font_families)
     with open_store(db_path, read_only=True) as store:
-        data = load_city_report_data(store, year, city=city)
-        schools = load_school_reports(store, data.year, city=city) if with_school_reports else ()
+        data = load_city_report_data(store, year, city=city, outline=outline)
+        schools = (
+            load_school_reports(store, data.year, city=city, outline=outline)
+            if with_school_reports
+            else ()
+        )
     html = city_report_html(data, schools=schools, title=title, options=options)
     result = write_pdf(html, output, options)
     note = lacking_note(missing_configuration(city), "zh")
@@ -439,12 +446,12 @@ def report_file_name(code: str, name: str, year: int) -> str:
 
 
 def _render_one(job: tuple) -> RenderResult:
-    db_path, code, year, output, options, city = job
+    db_path, code, year, output, options, city, outline = job
     from ..store import open_store
     from .report_data import load_school_report_data
 
     with open_store(db_path, read_only=True) as store:
-        data = load_school_report_data(store, code, year, city=city)
+        data = load_school_report_data(store, code, year, city=city, outline=outline)
     return write_pdf(school_report_html(data, options=options), output, options)
 
 
@@ -454,6 +461,7 @@ def render_school_reports(
     out_dir: str | Path,
     *,
     city: CityConfig | None = None,
+    outline: str | None = None,
     workers: int | None = None,
     lang: str = "zh",
     template_dir: str | Path | None = None,
@@ -478,7 +486,15 @@ def render_school_reports(
         year = report_year(store, year)
         codes = school_codes(store, year, city)
     jobs = [
-        (str(db_path), code, year, out_dir / report_file_name(code, name, year), options, city)
+        (
+            str(db_path),
+            code,
+            year,
+            out_dir / report_file_name(code, name, year),
+            options,
+            city,
+            outline,
+        )
         for code, name in codes
     ]
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))

@@ -606,3 +606,36 @@ def test_printed_definitions_are_for_readers_not_fill_in_instructions(school_pdf
     for hint in ("以元为单位", "市里要求时填写", "由市教育局选择"):
         assert hint not in text
     assert any(i.instruction for i in spec.indicators)
+
+
+def _broken(name: str, lines: list[str], others: tuple[str, ...] = ()) -> list[str]:
+    """Lines where a name starts but is cut off by the end of its cell (its rest on the next)."""
+    found = []
+    for line in lines:
+        at = line.find(name[:4])
+        while at >= 0:
+            shown = line[at : at + len(name)]
+            if any(line.startswith(other, at) for other in others if other != name):
+                at = line.find(name[:4], at + 1)
+                continue  # another name whole (the county a school's name begins with)
+            common = next(
+                (k for k in range(len(name)) if k >= len(shown) or shown[k] != name[k]), len(name)
+            )
+            rest = line[at + common : at + common + 1]
+            if common < len(name) and (rest == "" or rest.isspace()):
+                found.append(line)
+            at = line.find(name[:4], at + 1)
+    return found
+
+
+def test_no_school_or_county_name_breaks_inside_a_table_cell(city_pdf, city):
+    """Table cells keep names and figures whole (the word joiner does what keep-all would)."""
+    import subprocess
+
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(city_pdf.output), "-"], capture_output=True, text=True
+    ).stdout.splitlines()
+    names = [s.name for s in city.schools] + [c for c in city.counties if len(c) >= 4]
+    for name in names:
+        broken = _broken(name, layout, tuple(names))
+        assert not broken, (name, broken[:2])

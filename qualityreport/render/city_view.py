@@ -399,8 +399,9 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
         if zh
         else "Main indicators (ratios of city totals)",
     )
-    county_cols = [Column("name", t.county, "20%"), Column("schools", t.schools, "8%", "right")]
-    width = f"{72 // len(COUNTY_COLUMNS)}%"
+    # the longest county name (长阳土家族自治县) fits its column on one line
+    county_cols = [Column("name", t.county, "18%"), Column("schools", t.schools, "8%", "right")]
+    width = f"{74 / len(COUNTY_COLUMNS):.2f}%"
     county_cols += [Column(i, _head(i, infos, lang), width, "right") for i in COUNTY_COLUMNS]
 
     def county_row(name: str, schools: int, values: dict) -> dict:
@@ -437,11 +438,11 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
                 [
                     Column("name", t.target, "21%"),
                     Column("level", t.level, "11%"),
-                    Column("clause", t.clause, "21%"),
+                    Column("clause", t.clause, "19%"),
                     Column("line", t.threshold, "16%", "center"),
                     Column("applies", t.judged_count, "8%", "right"),
                     Column("met", t.met_count, "7%", "right"),
-                    Column("missed", t.missed_count, "7%", "right"),
+                    Column("missed", t.missed_count, "9%", "right"),
                     Column("share", t.attainment, "9%", "right"),
                 ],
                 summary,

@@ -574,12 +574,12 @@ def _fill(pdf: Path) -> list[float]:
     ).stdout
     xml = re.sub(r"<!DOCTYPE[^>]*>", "", xml.split("<body>", 1)[1].rsplit("</body>", 1)[0])
     fills = []
-    for page in ET.fromstring(f"<body>{xml}</body>").iter("{http://www.w3.org/1999/xhtml}page"):
+    for page in ET.fromstring(f"<body>{xml}</body>").iter("page"):
         height = float(page.get("height"))
         top, bottom = height * 0.08, height * 0.93  # below the running title, above "第 N 页"
         lows = [
             float(block.get("yMax"))
-            for block in page.iter("{http://www.w3.org/1999/xhtml}block")
+            for block in page.iter("block")
             if top < float(block.get("yMin")) and float(block.get("yMax")) < bottom
         ]
         fills.append((max(lows, default=top) - top) / (bottom - top))

@@ -49,6 +49,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "narrative_heading": ("学校自述", "In the school's words"),
     "narrative_missing": ("本部分未填写。", "This section has not been written."),
     "case_label": ("案例：", "Case: "),
+    "verdict_legend": (
+        "结果栏：缺参数为该类学校的省定标准尚未设定，缺数为缺少计算所需的数据，缺分项为部分分项无法判定，"
+        "不适用为该目标不适用于本校，未到期为未到考核年度，已过期为考核年度已过。",
+        "Result: no line = the provincial line is not set; no value = data missing; partial = "
+        "some parts cannot be judged; n/a = does not apply; not due / past = outside the year "
+        "the target is judged in.",
+    ),
     "no_specialties": ("本年度未填报专业设置。", "No specialties were submitted this year."),
     "no_targets": (
         "本年度没有适用于本校的目标，或尚未运行目标检查（qualityreport check）。",

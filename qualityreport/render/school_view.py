@@ -16,7 +16,7 @@ from .fonts import ReportFonts
 from .labels import Labels, numbering
 from .outline_view import Part, lay_out, toc_entries
 from .report_data import IndicatorInfo, SchoolReportData, TargetResult
-from .sentences import describe, join_clauses, sentence_target, verdict
+from .sentences import describe, join_clauses, sentence_target, short_verdict, verdict
 from .tables import (
     MET_FILL,
     MISSED_FILL,
@@ -340,16 +340,16 @@ def target_table(
     table_id: str, rows: Sequence[TargetRow], t: Labels, *, with_subject=False
 ) -> Markup:
     columns = [
-        Column("name", t.target, "27%" if not with_subject else "22%"),
-        Column("level", t.level, "9%"),
-        Column("clause", t.clause, "22%" if not with_subject else "18%"),
+        Column("name", t.target, "25%" if not with_subject else "21%"),
+        Column("level", t.level, "11%"),
+        Column("clause", t.clause, "21%" if not with_subject else "17%"),
     ]
     if with_subject:
-        columns.append(Column("subject", t.subject, "12%"))
+        columns.append(Column("subject", t.subject, "11%"))
     columns += [
-        Column("value", t.value, "13%" if not with_subject else "12%", "right"),
-        Column("line", t.threshold, "15%" if not with_subject else "14%", "right"),
-        Column("verdict", t.result, "14%" if not with_subject else "13%", "center"),
+        Column("value", t.value, "13%" if not with_subject else "11%", "right"),
+        Column("line", t.threshold, "16%" if not with_subject else "15%", "right"),
+        Column("verdict", t.result, "14%", "center"),
     ]
     fills = {}
     body = []
@@ -362,7 +362,8 @@ def target_table(
                 "subject": r.subject or r.target.subject_name or "",
                 "value": keep_together(r.value),
                 "line": keep_together(r.line),
-                "verdict": keep_together(r.verdict),
+                # in the table a reason is a few words; the legend under it says the rest
+                "verdict": keep_together(short_verdict(r.target, t.lang)),
             }
         )
         fills[(n, "verdict")] = (
@@ -478,6 +479,7 @@ def school_view(
         if rows
         else None,
         table_caption="目标达成情况" if zh else "Targets",
+        note=t.verdict_legend if any(r.target.met is None for r in rows) else "",
     )
     blocks["indicators"] = Block(
         table=indicator_table(f"{anchor}-tbl-indicators", data.values, infos, t),

@@ -8,6 +8,7 @@ bureau's document). Changing an outline is editing YAML; the renderer only knows
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,7 +150,12 @@ def outlines_dir() -> Path:
 
 
 def load_outlines(directory: str | Path | None = None) -> tuple[Outline, ...]:
-    folder = Path(directory) if directory else outlines_dir()
+    return _outlines(Path(directory) if directory else outlines_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def _outlines(folder: Path) -> tuple[Outline, ...]:
+    # The shipped outlines are read once per process (every report of a run asks for them).
     return tuple(load_outline(p) for p in sorted(folder.glob("*.yaml")))
 
 

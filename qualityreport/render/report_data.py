@@ -6,6 +6,7 @@ target verdicts the report may print): rendering never opens the database.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -210,9 +211,15 @@ def printed_set_ids(city: CityConfig | None) -> tuple[str, ...] | None:
     that was checked, each still labelled by its declared level)."""
     if city is None:
         return None
+    return _printed_sets(city.target_sets)
+
+
+@functools.lru_cache(maxsize=8)
+def _printed_sets(own_sets: tuple[str, ...]) -> tuple[str, ...]:
+    # Read once per process: a worker rendering fifty school reports parses the sets once.
     from ..targets import load_target_sets
 
-    own = [s.id for s in load_target_sets(list(city.target_sets))] if city.target_sets else []
+    own = [s.id for s in load_target_sets(list(own_sets))] if own_sets else []
     national = [s.id for s in load_target_sets() if s.level.startswith("国家")]
     return tuple(dict.fromkeys(own + national))
 
@@ -345,7 +352,9 @@ def _school_data(
     previous = history_rows[-2] if len(history_rows) > 1 else None
     if previous is not None and int(previous["year"]) != year - 1:
         previous = None  # a gap year: "较上年" would be a lie
-    city_row = _city_row(store, year)
+    # One pass over city_year: this year's row and the years before (a view computed per query).
+    city_rows = _dicts(store, "SELECT * FROM city_year WHERE year <= ? ORDER BY year", (year,))
+    city_row = next((r for r in city_rows if int(r["year"]) == year), None)
     median = _medians(store, year, ids)
     specialties = tuple(
         Specialty(
@@ -415,10 +424,7 @@ def _school_data(
         narratives=narratives,
         targets=targets,
         history=tuple((int(r["year"]), _numbers(r, ids)) for r in history_rows),
-        city_history=tuple(
-            (int(r["year"]), _numbers(r, ids))
-            for r in _dicts(store, "SELECT * FROM city_year WHERE year <= ? ORDER BY year", (year,))
-        ),
+        city_history=tuple((int(r["year"]), _numbers(r, ids)) for r in city_rows),
         indicators=indicator_infos(spec),
         city_config=city,
         short_name=short_name(city, code, name),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -443,10 +444,18 @@ def _recorded_spec(con: duckdb.DuckDBPyConnection, path: Path) -> RecordedSpec |
     if not rows:
         return None
     files, views_version, source = rows[0]
+    spec = _spec_of(str(files), str(source), str(path))
+    return RecordedSpec(spec, int(views_version))
+
+
+@functools.lru_cache(maxsize=8)
+def _spec_of(files: str, source: str, path: str) -> Spec:
+    """The spec a database records, parsed once per process for the same text (a worker that
+    renders fifty reports opens the store fifty times)."""
     texts = tuple((str(name), str(text)) for name, text in json.loads(files))
     # Errors in a recorded spec name the database and where the spec came from.
     spec = spec_from_texts(texts, Path(f"{path}:{source}"))
-    return RecordedSpec(replace(spec, directory=Path(source)), int(views_version))
+    return replace(spec, directory=Path(source))
 
 
 def _record(con: duckdb.DuckDBPyConnection, spec: Spec) -> None:

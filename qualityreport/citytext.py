@@ -118,11 +118,20 @@ def _top_sections(outline: Outline) -> dict[str, Section]:
 
 
 def _unpacked_size(data: bytes) -> int | None:
+    """Bytes the document inflates to, counted by inflating it (a zip's headers may lie), and
+    no further than the limit."""
+    total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return None
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        total += len(chunk)
+                        if total > UNPACKED_MAX:
+                            return total
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+        return None  # python-docx then says it is not a document
+    return total
 
 
 def read_city_text(

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from qualityreport import layout
+from qualityreport.outline import narratives_for
 from qualityreport.resources import catalog_path
 from qualityreport.spec import Spec, load_spec
 from qualityreport.template import SchoolData, write_workbook
@@ -837,8 +838,8 @@ def mistake_wanyuan(spec: Spec, data: SchoolData):
     v = data.values
     typed = {key: round(v[key] / 10000, 2) for key in ("equipment_value", "funding_per_student")}
     # The school's text states the right amounts: the narrative check points at the cells too.
-    said = narrative_planted(spec, data, "overview", "教学仪器设备总值") + narrative_planted(
-        spec, data, "government_duty", "生均财政拨款"
+    said = narrative_planted(spec, data, "教学仪器设备总值") + narrative_planted(
+        spec, data, "生均财政拨款"
     )
     return _with_values(data, **typed), [
         planted(spec, key, "value-unit-wanyuan", found=value) for key, value in typed.items()
@@ -856,21 +857,28 @@ def mistake_dual_exceeds(spec: Spec, data: SchoolData):
             rule="dual-exceeds-professional",
             found=dual,
         )
-    ] + narrative_planted(spec, data, "overview", "“双师型”教师占专业课教师")
+    ] + narrative_planted(spec, data, "“双师型”教师占专业课教师")
+
+
+def _sections(spec: Spec) -> list[str]:
+    """The 文字部分 sections of the mistakes' year, in the order the template lists them."""
+    return [n.id for n in narratives_for(spec, MISTAKE_YEAR)]
 
 
 def _narrative_cell(spec: Spec, section_id: str) -> tuple[str, str]:
-    offset = [n.id for n in spec.narratives].index(section_id)
-    row = layout.FIRST_DATA_ROW + offset
+    row = layout.FIRST_DATA_ROW + _sections(spec).index(section_id)
     return spec.sheet_of("narrative").name, layout.cell_ref(row, layout.NARRATIVE_TEXT_COL)
 
 
-def narrative_planted(spec: Spec, data: SchoolData, section_id: str, words: str) -> list[dict]:
-    """The narrative warning a changed cell causes where the school's text states its figure."""
-    if words not in data.narratives.get(section_id, ""):
-        return []
-    sheet, cell = _narrative_cell(spec, section_id)
-    return [{"sheet": sheet, "cell": cell, "code": "narrative-figure-mismatch"}]
+def narrative_planted(spec: Spec, data: SchoolData, words: str) -> list[dict]:
+    """The narrative warnings a changed cell causes where the school's text states its figure:
+    one at each section whose text names it."""
+    return [
+        {"sheet": sheet, "cell": cell, "code": "narrative-figure-mismatch"}
+        for section_id in _sections(spec)
+        if words in data.narratives.get(section_id, "")
+        for sheet, cell in [_narrative_cell(spec, section_id)]
+    ]
 
 
 def mistake_narrative(spec: Spec, data: SchoolData):
@@ -882,8 +890,10 @@ def mistake_narrative(spec: Spec, data: SchoolData):
         f"学校有专任教师{v['teachers_full_time']}人、兼职教师{v['teachers_part_time']}人，"
         f"“双师型”教师{v['teachers_dual_qualified']}名，占专业课教师{share}%。"
     )
-    changed = dataclasses.replace(data, narratives={**data.narratives, "overview": said})
-    sheet, cell = _narrative_cell(spec, "overview")
+    # in the section where the school writes about its teachers (2024: 发展保障, before: 基本情况)
+    section = "development_support" if "development_support" in _sections(spec) else "overview"
+    changed = dataclasses.replace(data, narratives={**data.narratives, section: said})
+    sheet, cell = _narrative_cell(spec, section)
     return changed, [{"sheet": sheet, "cell": cell, "code": "narrative-figure-mismatch"}]
 
 

@@ -16,20 +16,25 @@ import published
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def _warnings(tmp_path, spec, school, text, section="overview"):
+# where a 2024 school writes about its teachers and conditions (the 2024 outline's 发展保障)
+SECTION = "development_support"
+
+
+def _warnings(tmp_path, spec, school, text, section=SECTION):
     path = published.write_school(tmp_path, spec, school, {section: text})
     result = validate_workbook(path, spec)
+    assert result.submission is not None and result.submission.narratives[section] == text
     return [f for f in result.findings if f.code == "narrative-figure-mismatch"]
 
 
 def test_the_dual_qualified_share_said_over_professional_teachers_is_caught(tmp_path, spec):
     """芜湖: “双师型教师14名，占专业课教师45%” while 14 of 17 专业课教师 is 82.4%."""
     [warning] = _warnings(tmp_path, spec, published.WUHU, published.WUHU_NARRATIVE)
-    assert (warning.location, warning.severity) == ("文字部分!B3", "warning")
+    assert (warning.location, warning.severity) == ("文字部分!B8", "warning")
     assert warning.found == "双师型教师14名，占专业课教师45%"
     assert warning.expected == "82.4%"
     assert warning.message("zh") == (
-        "“基本情况”部分写“双师型教师14名，占专业课教师45%”，按本表填报的数据，"
+        "“发展保障”部分写“双师型教师14名，占专业课教师45%”，按本表填报的数据，"
         "双师型教师占专业课教师比例为 82.4%；按“占专任和兼职教师”的口径为45.2%，"
         "与文字相符，请在文字中写明口径"
     )
@@ -121,7 +126,7 @@ def test_a_long_narrative_full_of_numbers_is_checked_in_bounded_time(tmp_path, s
     import time
 
     text = "在校生3539人，生师比25.1:1，" * 1500  # 30,000 characters in one sentence
-    path = published.write_school(tmp_path, spec, published.ZHENAN, {"overview": text[:10_000]})
+    path = published.write_school(tmp_path, spec, published.ZHENAN, {SECTION: text[:10_000]})
     started = time.perf_counter()
     result = validate_workbook(path, spec)
     assert time.perf_counter() - started < 10

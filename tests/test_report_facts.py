@@ -180,6 +180,8 @@ def test_units_and_changes_read_as_printed(reports):
             cells = re.split(r"\s{2,}", line.strip())
             if len(cells) != 5 or cells[0] not in names or "—" in cells[1:3]:
                 continue
+            if not all(re.match(r"[−-]?\d", c) for c in cells[1:3]):
+                continue  # a header row that starts with an indicator's name
             (value, unit), (previous, previous_unit) = _number(cells[1]), _number(cells[2])
             assert unit == previous_unit, line
             if cells[3] == "持平":

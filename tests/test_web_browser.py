@@ -160,12 +160,15 @@ def test_the_whole_round_in_a_browser(server, tmp_path):
         download.value.save_as(annotated)
         assert "校验结果" in load_workbook(annotated).sheetnames
 
-        # the corrected workbook has one warning: explained, then submitted
+        # the corrected workbook has two warnings (the 万元-looking value, and the school's text
+        # that states it in 元): each explained, then submitted
         school.goto(f"{server}/school")
         school.set_input_files("#workbook", str(corrected))
         school.click("button:has-text('上传并校验')")
         assert "办学条件!C5" in school.inner_text("ul.findings")
+        assert school.locator("[id^=explain-]").count() == 2
         school.fill("#explain-0", "本年新建实训楼，设备总值已按元核实无误。")
+        school.fill("#explain-1", "设备总值以本表为准。")
         assert _fits_the_screen(school)
         shots.take(school, "web-explain-phone")
         school.click("button:has-text('提交给教育局审核')")

@@ -1014,7 +1014,8 @@ CITY_TEXT = {
         "（教职成司函〔2024〕29号）要求，市教育局组织编制本报告。",
         "数据来源：本报告数据来自全市{schools}所中等职业学校填报的质量年报数据表，经学校自查、市教育局审核后入库；"
         "学校概况、案例等文字由学校和市教育局提供。",
-        "统计口径：学生、教师等数据以{year}—{next}学年为准，经费数据以{year}年自然年为准；全市比例按各校分子、"
+        "统计口径：学生、教师等数据以{previous}—{year}学年（{previous}年9月1日至{year}年8月31日）为准，"
+        "经费数据以{year}年自然年为准；全市比例按各校分子、"
         "分母分别合计后计算，不是各校比例的平均数；“双师型”教师比例以专业课教师为分母。",
     ),
     "人才培养": (
@@ -1096,7 +1097,8 @@ def write_city_text(out_dir: Path, year: int) -> Path:
     skeleton = io.BytesIO()
     path = write_skeleton(out_dir / f"city-text-{year}.docx", year, city=config)
     document = docx.Document(str(path))
-    facts = {"schools": len(config.schools), "year": year, "next": year + 1}
+    # the spec's reporting period: 学年 from 1 September of the year before; money 自然年
+    facts = {"schools": len(config.schools), "year": year, "previous": year - 1}
     headings = [p for p in document.paragraphs if p.style.name == "Heading 1"]
     for heading in headings:
         title = heading.text

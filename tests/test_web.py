@@ -608,3 +608,42 @@ def test_an_approved_school_year_stays_locked_for_a_command_line_ingest(
     result = CliRunner().invoke(cli, ["ingest", str(changed), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert stored_versions() == [*before, before[-1] + 1]
+
+
+def test_the_bureaus_check_judges_as_the_command_line_does(db, spec):
+    """The round's check knows the city as `qualityreport check --config` does: a document that
+    names schools as the city calls them (宜昌 task 6, by their aliases) is judged for them."""
+    from qualityreport.check import check
+    from qualityreport.city import load_city_config
+    from qualityreport.collection.access import SerialStore
+    from qualityreport.collection.accounts import get_account
+    from qualityreport.collection.reports import run_check
+    from qualityreport.store import expected_from_city
+    from qualityreport.targets import load_target_sets
+
+    city = load_city_config(Path(__file__).resolve().parents[1] / "examples" / "city.yaml")
+    access = SerialStore(db, spec)
+    with access.reading() as store:
+        bureau = get_account(store, BUREAU)
+    assert bureau is not None
+    from_the_web = run_check(access, 2023, city, bureau)
+    with open_store(db, spec) as store:
+        from_the_command_line = check(
+            store,
+            load_target_sets(list(city.target_sets)),
+            2023,
+            dict(city.parameters),
+            expected_schools=expected_from_city(city),
+            city=city,
+            save=False,
+        )
+
+    def verdicts(report):
+        return sorted(
+            (r.set_id, r.target_id, r.subject_id, r.met, r.reason) for r in report.results
+        )
+
+    assert verdicts(from_the_web) == verdicts(from_the_command_line)
+    task_6 = [r for r in from_the_web.results if r.target_id == "task_6_teaching_conditions"]
+    # the task table's column 三峡中专 is the configuration's alias of 4142050101
+    assert ("4142050101", True) in [(r.subject_id, r.met) for r in task_6]

@@ -34,7 +34,14 @@ def run_check(access: SerialStore, year: int, city: CityConfig | None, actor: Ac
     sets = _target_sets(city)
     parameters = dict(city.parameters) if city else {}
     with access.writing() as store:
-        report = check(store, sets, year, parameters, expected_schools=city_schools(city) or None)
+        report = check(
+            store,
+            sets,
+            year,
+            parameters,
+            expected_schools=city_schools(city) or None,
+            city=city,
+        )
         with store.transaction():
             record(
                 store,
@@ -57,7 +64,13 @@ def check_export(access: SerialStore, year: int, city: CityConfig | None) -> Pat
     parameters = dict(city.parameters) if city else {}
     with access.reading() as store:
         report = check(
-            store, sets, year, parameters, expected_schools=city_schools(city) or None, save=False
+            store,
+            sets,
+            year,
+            parameters,
+            expected_schools=city_schools(city) or None,
+            city=city,
+            save=False,
         )
     target = access.files_dir / "exports" / f"targets-{year}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ import yaml
 
 from .errors import SpecError
 from .findings import DECLARABLE_SEVERITIES
+from .period import ReportingPeriod, read_reporting_period
 from .resources import specs_dir
 
 VALUE_TYPES = ("integer", "number", "string")
@@ -170,6 +171,7 @@ class Computed:
     name_en: str
     unit: str
     definition: str
+    denominator_name: str = ""  # for a share: what a sentence says it is a share of
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,11 @@ class Spec:
     @cached_property
     def derived_by_id(self) -> dict[str, Derived]:
         return {d.id: d for d in self.derived}
+
+    @cached_property
+    def period(self) -> ReportingPeriod | None:
+        """The 学年 and the money year a report year covers (None when none is declared)."""
+        return read_reporting_period(self.reporting_period)
 
     def variants(self, derived_id: str) -> tuple[Derived, ...]:
         """The second figures counting a primary figure in other 口径, in spec order."""
@@ -596,6 +603,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
                 c.get("name_en", str),
                 c.get("unit", str),
                 c.get("definition", str),
+                c.get("denominator_name", str, default=""),
             )
             for c in root.items("computed")
         ),
@@ -621,9 +629,15 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
             )
         )
     _check_references(path, parts, rules_path, tuple(rules))
+    reporting_period = root.get("reporting_period", str, default="")
+    if reporting_period and read_reporting_period(reporting_period) is None:
+        root.fail(
+            "must name the 学年 as 学年（上一年9月1日至当年8月31日） (经费为自然年 may follow)",
+            "reporting_period",
+        )
     return Spec(
         version=str(root.get("version", (str, int, float))),
-        reporting_period=root.get("reporting_period", str, default=""),
+        reporting_period=reporting_period,
         population=root.get("population", str, default="中职学校"),
         rules=tuple(rules),
         directory=directory,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
@@ -11,7 +12,7 @@ from . import charts
 from .fonts import ReportFonts
 from .labels import Labels, numbering
 from .outline_view import Part, lay_out, toc_entries
-from .report_data import CityReportData, TargetResult
+from .report_data import CityReportData, IndicatorInfo, TargetResult
 from .school_view import (
     Block,
     TargetRow,
@@ -20,6 +21,7 @@ from .school_view import (
     line_text,
     target_table,
     target_unit,
+    with_second_figures,
 )
 from .sentences import (
     LEVEL_ORDER,
@@ -113,24 +115,68 @@ class CityView:
         return toc_entries(self.parts)
 
 
-# Column heads of the county table: short enough to sit on one line in a narrow column.
+# Column heads of the county table: short enough to sit on one line in a narrow column; "|"
+# marks where a longer head may wrap.
 SHORT_HEADS = {
     "students_enrolled": ("在校生数（人）", "Enrolled"),
     "students_admitted": ("招生数（人）", "Admitted"),
     "graduates": ("毕业生数（人）", "Graduates"),
     "teachers_full_time": ("专任教师（人）", "Teachers"),
     "dual_qualified_ratio": ("双师型比例", "Dual-qualified"),
-    "employment_rate": ("就业率", "Employment"),
+    "employment_rate": ("毕业去向|落实率（含升学）", "Placed"),
     "student_teacher_ratio": ("生师比", "Students per teacher"),
     "schools": ("学校数", "Schools"),
 }
+# The figures a city report prints in each 口径 (the primary figure, then its second figures
+# and, for 毕业去向落实率, the city's own 就业率): the county table's companion.
+CALIBER_TABLES = (
+    (("dual_qualified_ratio", "student_teacher_ratio"), "教师队伍", "Teaching staff"),
+    (("further_study_rate", "employment_rate"), "毕业去向", "Graduates"),
+)
+WIDE_HEAD = 12  # percent of the width for the county table's 毕业去向落实率（含升学） column
+CITY_RATE = "city_employment_rate"  # the city's own 就业率 among the figures of a table
 
 
 def _head(indicator: str, infos, lang: str) -> str:
     short = SHORT_HEADS.get(indicator)
     if short:
-        return keep_words(short[0 if lang == "zh" else 1])
+        return "".join(keep_words(part) for part in short[0 if lang == "zh" else 1].split("|"))
     return infos[indicator].label(lang)
+
+
+def with_city_rate(
+    data: CityReportData, infos: dict[str, IndicatorInfo]
+) -> tuple[
+    dict[str, IndicatorInfo],
+    dict[str, float | None],
+    dict[str, float | None],
+    dict[str, float | None],
+]:
+    """Indicator infos, city values (this year, the year before) and school medians with the
+    city's own 就业率 among them, printed beside 毕业去向落实率（含升学） under the name its
+    configuration declares."""
+    rate = data.city_config.employment_rate if data.city_config else None
+    own_rate = data.city_employment_rate
+    if rate is None or own_rate is None:
+        return infos, data.city, data.previous, data.city_median
+    own = IndicatorInfo(
+        CITY_RATE,
+        rate.name,
+        rate.name,
+        "percent",
+        rate.definition,
+        "derived",
+        denominator_name="毕业生",
+        variant_of="employment_rate",
+    )
+    previous = data.city_employment_rate_previous
+    schools = [v for v in own_rate.schools.values() if v is not None]
+    return (
+        {**infos, CITY_RATE: own},
+        {**data.city, CITY_RATE: own_rate.city},
+        {**data.previous, CITY_RATE: previous.city if previous else None},
+        {**data.city_median, CITY_RATE: statistics.median(schools) if schools else None},
+    )
 
 
 def _uniform_line(results: list[TargetResult]) -> bool:
@@ -273,7 +319,7 @@ def _distribution(
     sentences = [
         describe(
             t.subject_city,
-            info.label(t.lang),
+            info.sentence_label(t.lang),
             data.city.get(indicator),
             info.unit,
             target=sentence_target(indicator, city_targets),
@@ -286,7 +332,7 @@ def _distribution(
     scale = scale_for(info.unit, low, high, data.city_median.get(indicator))
     if t.lang == "zh":
         spread = (
-            f"各校{info.name}介于{scale.text(low)}至{scale.text(high)}之间，"
+            f"各校{info.sentence_label('zh')}介于{scale.text(low)}至{scale.text(high)}之间，"
             f"中位数为{scale.text(data.city_median.get(indicator))}"
         )
         if target:
@@ -324,6 +370,93 @@ def _distribution(
         title=info.label(t.lang),
         block=Block(sentences=tuple(sentences), chart=chart, chart_caption=caption),
     )
+
+
+def city_rate_note(data: CityReportData, lang: str) -> str:
+    """What the city's own 就业率 counts, in its configuration's words."""
+    rate = data.city_config.employment_rate if data.city_config else None
+    if rate is None or data.city_employment_rate is None:
+        return ""
+    if lang != "zh":
+        return f"{rate.name} is the city's own rate: {rate.definition or ', '.join(rate.counts)}."
+    counted = rate.definition or "、".join(rate.counts)
+    return f"{rate.name}为本市口径：{counted.rstrip('。')}；目标按毕业去向落实率（含升学）判断。"
+
+
+def _calibers(
+    data: CityReportData,
+    infos: dict[str, IndicatorInfo],
+    city_values: dict[str, float | None],
+    t: Labels,
+) -> tuple[Block, ...]:
+    """Each county and the city in every 口径 a figure has: the primary figure (targets use it)
+    beside its second figures, all read from the views (sums over the schools that gave what
+    each needs); the city's own 就业率 where its configuration declares one."""
+    lang = t.lang
+    own = data.city_employment_rate
+    county_values = [
+        {**c.values, CITY_RATE: own.counties.get(c.name) if own else None} for c in data.counties
+    ]
+    tables: list[Block] = []
+    for figures, topic_zh, topic_en in CALIBER_TABLES:
+        ids = [
+            i
+            for i in with_second_figures(figures, city_values, infos)
+            if infos[i].variant_of is None or any(v.get(i) is not None for v in county_values)
+        ]
+        if any(infos[i].variant_of for i in ids):
+            caption = (
+                f"各县（市、区）{topic_zh}指标的不同口径"
+                if lang == "zh"
+                else f"{topic_en}: figures by 口径"
+            )
+            table_id = f"city-calibers-{len(tables) + 1}"
+            rows = [
+                *((c.name, v) for c, v in zip(data.counties, county_values, strict=True)),
+                (t.city_total, city_values),
+            ]
+            table = _caliber_table(table_id, caption, ids, rows, infos, t)
+            if CITY_RATE in ids:
+                table = replace(table, note=city_rate_note(data, lang))
+            tables.append(table)
+    if not tables:
+        return ()
+    note = (
+        "同一指标的不同口径并列：第一列为目标所用的口径，其后为学校和地区报告中常见的其他口径；"
+        "各口径按填报了所需数据的学校合计计算，“—”为没有学校填报所需数据（如岗位实习学生数）。"
+        if lang == "zh"
+        else "Each figure in every 口径: the one targets use first; a second figure sums the "
+        "schools that gave what it needs; — where none did."
+    )
+    first = tables[0]
+    return (replace(first, note=f"{note}{first.note}" if lang == "zh" else note), *tables[1:])
+
+
+def _caliber_table(
+    table_id: str,
+    caption: str,
+    ids: list[str],
+    areas: list[tuple[str, dict[str, float | None]]],
+    infos: dict[str, IndicatorInfo],
+    t: Labels,
+) -> Block:
+    """Counties and the city (rows) in each 口径 of the figures (columns)."""
+    lang = t.lang
+    width = f"{80 / len(ids):.2f}%"
+    columns = [Column("name", t.county, "20%")] + [
+        Column(i, infos[i].caliber_label(lang), width, "right") for i in ids
+    ]
+    rows = [
+        {
+            "name": keep_together(name),
+            **{
+                i: keep_together(format_value(values.get(i), infos[i].unit, lang, with_unit=False))
+                for i in ids
+            },
+        }
+        for name, values in areas
+    ]
+    return Block(table=text_table(table_id, columns, rows, font_size="8pt"), table_caption=caption)
 
 
 def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
@@ -372,7 +505,7 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
         sentences.append(
             describe(
                 t.subject_city,
-                info.label(lang),
+                info.sentence_label(lang),
                 data.city.get(i),
                 info.unit,
                 target=sentence_target(i, city_targets),
@@ -381,15 +514,17 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
                 lang=lang,
             )
         )
+    figure_infos, city_values, city_previous, city_median = with_city_rate(data, infos)
     blocks["figures"] = Block(
         sentences=tuple(sentences),
+        note=city_rate_note(data, lang),
         table=key_figures(
             "city-figures-table",
             CITY_FIGURES,
-            data.city,
-            previous,
-            data.city_median,
-            infos,
+            city_values,
+            city_previous if data.comparable else {},
+            city_median,
+            figure_infos,
             t,
             year=data.year,
             previous_year=data.previous_year if data.comparable else None,
@@ -401,8 +536,14 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
     )
     # the longest county name (长阳土家族自治县) fits its column on one line
     county_cols = [Column("name", t.county, "18%"), Column("schools", t.schools, "8%", "right")]
-    width = f"{74 / len(COUNTY_COLUMNS):.2f}%"
-    county_cols += [Column(i, _head(i, infos, lang), width, "right") for i in COUNTY_COLUMNS]
+    # the 毕业去向落实率（含升学） head takes two lines of six characters
+    width = f"{(74 - WIDE_HEAD) / (len(COUNTY_COLUMNS) - 1):.2f}%"
+    county_cols += [
+        Column(
+            i, _head(i, infos, lang), f"{WIDE_HEAD}%" if i == "employment_rate" else width, "right"
+        )
+        for i in COUNTY_COLUMNS
+    ]
 
     def county_row(name: str, schools: int, values: dict) -> dict:
         return {
@@ -420,6 +561,7 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
         table=text_table("city-counties-table", county_cols, county_rows, font_size="8pt"),
         table_caption="各县（市、区）主要指标" if zh else "Main indicators by county",
     )
+    calibers = _calibers(data, figure_infos, city_values, t)
 
     matrices, n_targets, summary = _matrix(data, infos, t)
     sets = list(dict.fromkeys(x.set_name or x.set_id for x in data.targets))
@@ -605,6 +747,8 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
         blocks["trends"] = Block(sentences=(t.one_year_only,))
     wide = n_targets > MATRIX_WIDE_AFTER
     by_name: dict[str, tuple[Block, ...]] = {k: (b,) for k, b in blocks.items()}
+    # the figures in each 口径 follow the county table wherever an outline places it
+    by_name["counties"] = (blocks["counties"], *calibers)
     by_name["matrices"] = tuple(
         replace(m, wide=wide, note=t.matrix_legend if n == 0 else "")
         for n, m in enumerate(matrices)

@@ -95,7 +95,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "graduates": ("毕业生", "Graduates"),
     "employed": ("就业", "Employed"),
     "further_study": ("升学", "Further study"),
-    "employment_rate": ("就业率", "Employment rate"),
+    "employment_rate": ("毕业去向落实率（含升学）", "Graduates placed"),
     "in_field_rate": ("对口就业率", "In-field rate"),
     "schools": ("学校数", "Schools"),
     "school": ("学校", "School"),

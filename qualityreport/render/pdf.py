@@ -287,8 +287,10 @@ def school_report_html(data: SchoolReportData, *, options: Options = Options()) 
         title=view.title,
         author=data.name,
         toc_entries=toc,
+        running_title=view.running_title,
         cover_lines=[data.name, t.school_report_kind],
         cover_subtitle=t("year_label", year=data.year),
+        cover_period=data.period.label(data.year, t.lang) if data.period else "",
         cover_note=_cover_note(t, data.year, data.name, city.publication if city else ""),
     )
     return _render_template("school.html.j2", options, context)
@@ -308,7 +310,7 @@ def city_report_html(
 ) -> str:
     """The city report (总报告) as HTML, with the given school reports as an appendix."""
     from .city_view import city_view
-    from .school_view import school_view
+    from .school_view import running_title, school_view
 
     fonts = _fonts(options.font_families)
     context = _common_context(options, fonts)
@@ -336,8 +338,10 @@ def city_report_html(
         title=title,
         author=(city.issuer or city.name) if city else "",
         toc_entries=toc,
+        running_title=running_title(title, data.period, data.year, t.lang),
         cover_lines=cover_lines,
         cover_subtitle=t("year_label", year=data.year),
+        cover_period=data.period.label(data.year, t.lang) if data.period else "",
         cover_note=note,
         cover_lacks=lacking_note(lacks, t.lang),
     )

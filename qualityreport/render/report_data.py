@@ -16,8 +16,9 @@ from ..check.results import TargetResult
 from ..city import CityConfig
 from ..errors import RenderError
 from ..outline import CASE_ID, Outline, outline_for, split_case
+from ..period import ReportingPeriod
 from ..spec import NARRATIVE_MAX_DEFAULT, Spec
-from ..store import Store, city_text, latest_year
+from ..store import RateFigures, Store, city_employment_rate, city_text, latest_year
 from ..store.views import CLOSED_STATUS
 from .outline_view import Case
 
@@ -44,9 +45,31 @@ class IndicatorInfo:
     unit: str
     definition: str
     kind: str  # submitted | derived | computed
+    denominator_name: str = ""  # a share's denominator as a sentence names it (spec)
+    caliber: str = ""  # how a figure with a second 口径 is counted, in a few words (spec)
+    variant_of: str | None = None  # the primary figure this one counts in another 口径
 
     def label(self, lang: str) -> str:
         return self.name if lang == "zh" else self.name_en
+
+    def sentence_label(self, lang: str) -> str:
+        """The name a sentence gives a share: with its denominator where the name does not say
+        it (直接就业率（占毕业生）; 毕业去向落实率（含升学，占毕业生）)."""
+        shares = self.unit == "percent" and self.denominator_name
+        if lang != "zh" or not shares or self.denominator_name in self.name:
+            return self.label(lang)
+        if self.name.endswith("）"):
+            return f"{self.name[:-1]}，占{self.denominator_name}）"
+        return f"{self.name}（占{self.denominator_name}）"
+
+    def caliber_label(self, lang: str) -> str:
+        """The name a table row gives a figure printed beside one in another 口径: its 口径
+        added where the name does not say it (生师比（全部在校生）)."""
+        if lang != "zh" or not self.caliber or self.caliber in self.name:
+            return self.label(lang)
+        if self.name.endswith("）"):  # 毕业去向落实率（含升学）: the name says its 口径
+            return self.name
+        return f"{self.name}（{self.caliber}）"
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,7 @@ class SchoolReportData:
     short_name: str = ""  # the name documents and charts use (an alias in the city configuration)
     outline: Outline | None = None
     cases: tuple[Case, ...] = ()
+    period: ReportingPeriod | None = None  # the 学年 and money year the figures cover (spec)
 
 
 @dataclass(frozen=True)
@@ -168,6 +192,10 @@ class CityReportData:
     outline: Outline | None = None
     texts: dict[str, str] = field(default_factory=dict)  # the bureau's chapters by outline text id
     cases: tuple[Case, ...] = ()
+    period: ReportingPeriod | None = None  # the 学年 and money year the figures cover (spec)
+    # the city's own 就业率 (city configuration), this year and the year before
+    city_employment_rate: RateFigures | None = None
+    city_employment_rate_previous: RateFigures | None = None
 
 
 def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
@@ -178,11 +206,29 @@ def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
         if i.is_numeric and i.id != "year"
     )
     derived = tuple(
-        IndicatorInfo(d.id, d.name, d.name_en, d.unit, d.definition, "derived")
+        IndicatorInfo(
+            d.id,
+            d.name,
+            d.name_en,
+            d.unit,
+            d.definition,
+            "derived",
+            denominator_name=d.denominator_name,
+            caliber=d.caliber,
+            variant_of=d.variant_of,
+        )
         for d in spec.derived
     )
     computed = tuple(
-        IndicatorInfo(c.id, c.name, c.name_en, c.unit, c.definition, "computed")
+        IndicatorInfo(
+            c.id,
+            c.name,
+            c.name_en,
+            c.unit,
+            c.definition,
+            "computed",
+            denominator_name=c.denominator_name,
+        )
         for c in spec.computed
     )
     return submitted + derived + computed
@@ -430,6 +476,7 @@ def _school_data(
         short_name=short_name(city, code, name),
         outline=outline,
         cases=cases,
+        period=spec.period,
     )
 
 
@@ -675,7 +722,17 @@ def load_city_report_data(
             Case(c.title, c.text, chapter=c.section_id, photo=photo_uri(c.photo), caption=c.caption)
             for c in (written.cases if written else ())
         ),
+        period=spec.period,
+        city_employment_rate=own_rate(store, city, year),
+        city_employment_rate_previous=own_rate(store, city, previous_year),
     )
+
+
+def own_rate(store: Store, city: CityConfig | None, year: int | None) -> RateFigures | None:
+    """The city's own 就业率 of a year, where its configuration declares one."""
+    if city is None or city.employment_rate is None or year is None:
+        return None
+    return city_employment_rate(store, city.employment_rate, year)
 
 
 _IMAGE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}

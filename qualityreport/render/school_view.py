@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..numbers import Scale, comparison_text, format_threshold, format_value, scale_for
 from ..outline import outline_for
+from ..period import ReportingPeriod
 from ..store.views import CLOSED_STATUS
 from . import charts
 from .fonts import ReportFonts
@@ -23,6 +24,7 @@ from .tables import (
     NODATA_FILL,
     Column,
     keep_together,
+    keep_words,
     number_table,
     text_table,
 )
@@ -109,9 +111,21 @@ class SchoolView:
     targets: tuple[TargetRow, ...]
     target_summary: str
     parts: tuple[Part, ...] = ()
+    running_title: str = ""  # the page header: the title and the 学年 it covers
 
     def toc(self) -> list[tuple[int, str, str]]:
         return toc_entries(self.parts)
+
+
+def running_title(title: str, period: ReportingPeriod | None, year: int, lang: str) -> str:
+    """The page header: the report's title and the 学年 its figures cover."""
+    if period is None:
+        return title
+    return (
+        f"{title}\u3000{period.label(year, lang)}"
+        if lang == "zh"
+        else f"{title}, {period.label(year, lang)}"
+    )
 
 
 def anchor_for(code: str) -> str:
@@ -131,6 +145,22 @@ def row_scale(unit: str, value, previous, median=None) -> Scale:
     return widest if widest.wan != own.wan else own
 
 
+def with_second_figures(ids: Sequence[str], values, infos: dict[str, IndicatorInfo]) -> list[str]:
+    """The ids a table prints: each primary figure followed by the figures counting it in
+    another 口径 (spec `variant_of`) that have a value."""
+    shown = []
+    for i in ids:
+        if i not in infos:
+            continue
+        shown.append(i)
+        shown += [
+            v.id
+            for v in infos.values()
+            if v.variant_of == i and values.get(v.id) is not None and v.id not in ids
+        ]
+    return shown
+
+
 def key_figures(
     table_id: str,
     ids: Sequence[str],
@@ -145,18 +175,23 @@ def key_figures(
     median_label: str,
 ) -> Markup:
     """指标 | 本年 | 上年 | 变化 | 全市中位数, every value with its unit; the change is the
-    difference of the two printed values."""
+    difference of the two printed values. A figure counted in another 口径 follows its primary
+    figure where it has a value, and both rows name their 口径; a computed figure without a
+    value this year (对口就业人数 未统计, no 岗位实习学生数) is left out, never printed as 0."""
     lang = t.lang
+    shown = with_second_figures(ids, values, infos)
+    beside = {infos[i].variant_of for i in shown if infos[i].variant_of}
     rows = []
-    for i in ids:
-        info = infos.get(i)
-        if info is None:
+    for i in shown:
+        info = infos[i]
+        if info.kind != "submitted" and values.get(i) is None:
             continue
         last = previous.get(i) if previous_year else None
         scale = row_scale(info.unit, values.get(i), last, median.get(i))
+        named = info.caliber_label(lang) if i in beside or info.variant_of else info.label(lang)
         rows.append(
             {
-                "name": keep_together(info.label(lang)),
+                "name": keep_words(named),
                 "value": keep_together(scale.text(values.get(i), lang)),
                 "previous": keep_together(scale.text(last, lang)),
                 "change": keep_together(scale.change(values.get(i), last, lang)),
@@ -184,7 +219,7 @@ def _sentence(ids, data: SchoolReportData, infos, t: Labels, since: str | None) 
         out.append(
             describe(
                 "" if out else t.subject_school,
-                info.label(t.lang),
+                info.sentence_label(t.lang),
                 data.values[i],
                 info.unit,
                 target=sentence_target(i, own),
@@ -205,11 +240,16 @@ def _specialty_tables(anchor: str, data: SchoolReportData, t: Labels) -> tuple[B
     # A 撤销 specialty is no longer offered: counted among the changes, never among the offered.
     offered = sum(1 for x in specs if x.status != CLOSED_STATUS)
     ratio = data.values.get("specialty_adjustment_ratio")
+    adjusted = info_by_id(data.indicators).get("specialty_adjustment_ratio")
     if lang == "zh":
         sentence = (
             f"本校{data.year}年度开设专业{offered}个（含新增{status_counts['新增']}个、"
             f"停招{status_counts['停招']}个），另撤销专业{status_counts['撤销']}个"
-            + (f"；专业结构调整比例为{format_value(ratio, 'percent')}" if ratio is not None else "")
+            + (
+                f"；{adjusted.sentence_label(lang)}为{format_value(ratio, 'percent')}"
+                if ratio is not None and adjusted is not None
+                else ""
+            )
             + "。"
         )
     else:
@@ -244,16 +284,23 @@ def _specialty_tables(anchor: str, data: SchoolReportData, t: Labels) -> tuple[B
         integer=("enrolled", "admitted", "graduates"),
         font_size="8.5pt",
     )
+    # 对口就业人数 is optional: a school that did not collect it has no 对口就业率 column
+    in_field = any(s.in_field_employment_rate is not None for s in specs)
     employment = number_table(
         f"{anchor}-tbl-specialty-employment",
         [
-            Column("name", t.specialty_name, "28%"),
-            Column("graduates", t.graduates, "12%", "right"),
-            Column("employed", t.employed, "12%", "right"),
-            Column("further_study", t.further_study, "12%", "right"),
-            Column("employment_rate", t.employment_rate, "18%", "right"),
-            Column("in_field_rate", t.in_field_rate, "18%", "right"),
-        ],
+            Column("name", t.specialty_name, "28%" if in_field else "34%"),
+            Column("graduates", t.graduates, "12%" if in_field else "14%", "right"),
+            Column("employed", t.employed, "12%" if in_field else "14%", "right"),
+            Column("further_study", t.further_study, "12%" if in_field else "14%", "right"),
+            Column(
+                "employment_rate",
+                keep_words(t.employment_rate),
+                "18%" if in_field else "24%",
+                "right",
+            ),
+        ]
+        + ([Column("in_field_rate", t.in_field_rate, "18%", "right")] if in_field else []),
         [
             {
                 "name": s.name,
@@ -484,6 +531,7 @@ def school_view(
     blocks["indicators"] = Block(
         table=indicator_table(f"{anchor}-tbl-indicators", data.values, infos, t),
         table_caption=f"{data.year}年度指标表" if zh else f"Indicators {data.year}",
+        note=data.period.note(data.year, t.lang) if data.period else "",
     )
     by_name: dict[str, tuple[Block, ...]] = {k: (b,) for k, b in blocks.items()}
     by_name["trend"] = tuple(trend)
@@ -494,6 +542,7 @@ def school_view(
     )
     title = t("school_title", name=data.name, year=data.year)
     return SchoolView(
+        running_title=running_title(title, data.period, data.year, t.lang),
         anchor=anchor,
         data=data,
         title=title,

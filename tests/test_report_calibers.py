@@ -227,6 +227,7 @@ def test_in_field_employment_not_collected_is_never_printed_as_zero(made):
     labels = {re.split(r"\s{2,}", x.strip())[0] for x in _lines(pdf)}
     assert "毕业去向落实率（含升学）" in labels and "对口就业率" in labels  # the appendix: —
     assert _row(pdf, "对口就业率")[0] == "—"
+    assert _row(pdf, "对口就业人数")[0] == "未统计"  # said, not a dash nor 0
 
 
 def test_city_tables_print_every_caliber_for_counties_and_city_from_the_views(made):
@@ -239,12 +240,12 @@ def test_city_tables_print_every_caliber_for_counties_and_city_from_the_views(ma
             for r in store.rows("SELECT county FROM county_year WHERE year = ?", [published.YEAR])
         ]
     values = _view_row(db, "city_year", "1", 1)
-    # key figures: the primary figure, its second figures and the city's own 就业率
-    assert _row(pdf, "生师比（不含顶岗实习学生）")[0] == format_value(
-        values["student_teacher_ratio_excluding_internship"], "ratio"
+    # key figures: a 生均 figure in both 口径, and the city's own 就业率 beside ours
+    assert _row(pdf, "生均纸质图书（全部在校生）")[0] == format_value(
+        values["books_per_student"], "册"
     )
-    assert _row(pdf, "“双师型”教师占专任和兼职教师比例")[0] == format_value(
-        values["dual_qualified_share_of_all_teachers"], "percent"
+    assert _row(pdf, "生均纸质图书（不含顶岗实习学生）")[0] == format_value(
+        values["books_per_student_excluding_internship"], "册"
     )
     assert _row(pdf, "毕业去向落实率（含升学）")[0] == format_value(
         values["employment_rate"], "percent"

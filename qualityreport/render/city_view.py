@@ -348,6 +348,12 @@ def _distribution(
                 f"；按{target.level}（{target.name}，{line}），"
                 f"作出判定的{len(same)}所学校中{met}所达到"
             )
+        # a school without the figure (对口就业人数 未统计) is named, not silently dropped
+        lacking = [
+            s.short_name or s.name for s, v in zip(data.schools, values, strict=True) if v is None
+        ]
+        if lacking:
+            spread += f"；{'、'.join(lacking)}没有计算该项所需的数据（未统计或未填报），不计入全市和各校比较"
         sentences.append(spread + "。")
     else:
         sentences.append(
@@ -498,6 +504,7 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
         )
     city_targets = [x for x in data.targets if x.scope == "city"]
     previous = data.previous if data.comparable else {}
+    figure_infos, city_values, city_previous, city_median = with_city_rate(data, infos)
     for i in CITY_SENTENCES:
         info = infos.get(i)
         if info is None:
@@ -514,7 +521,26 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
                 lang=lang,
             )
         )
-    figure_infos, city_values, city_previous, city_median = with_city_rate(data, infos)
+        if i == "employment_rate" and CITY_RATE in figure_infos:
+            # the city's own 就业率 beside it (targets judge the national figure)
+            sentences.append(
+                describe(
+                    "按本市口径，全市" if zh else "By the city's own definition, the city's",
+                    figure_infos[CITY_RATE].sentence_label(lang),
+                    city_values.get(CITY_RATE),
+                    "percent",
+                    previous=city_previous.get(CITY_RATE) if data.comparable else None,
+                    since=since,
+                    lang=lang,
+                )
+            )
+    # second figures the tables of 口径 below print for the city and each county stay there
+    in_caliber_tables = {i for figures, _, _ in CALIBER_TABLES for i in figures}
+    key_infos = {
+        k: v
+        for k, v in figure_infos.items()
+        if k == CITY_RATE or v.variant_of not in in_caliber_tables
+    }
     blocks["figures"] = Block(
         sentences=tuple(sentences),
         note=city_rate_note(data, lang),
@@ -524,7 +550,7 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
             city_values,
             city_previous if data.comparable else {},
             city_median,
-            figure_infos,
+            key_infos,
             t,
             year=data.year,
             previous_year=data.previous_year if data.comparable else None,

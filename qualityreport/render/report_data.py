@@ -48,6 +48,7 @@ class IndicatorInfo:
     denominator_name: str = ""  # a share's denominator as a sentence names it (spec)
     caliber: str = ""  # how a figure with a second 口径 is counted, in a few words (spec)
     variant_of: str | None = None  # the primary figure this one counts in another 口径
+    not_collected: str = ""  # what an optional figure a school did not collect prints (未统计)
 
     def label(self, lang: str) -> str:
         return self.name if lang == "zh" else self.name_en
@@ -201,7 +202,15 @@ class CityReportData:
 def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
     """Every numeric indicator a report can show, submitted first, then derived and computed."""
     submitted = tuple(
-        IndicatorInfo(i.id, i.name, i.name_en, i.unit, i.definition, "submitted")
+        IndicatorInfo(
+            i.id,
+            i.name,
+            i.name_en,
+            i.unit,
+            i.definition,
+            "submitted",
+            not_collected=i.not_collected or "",
+        )
         for i in spec.indicators
         if i.is_numeric and i.id != "year"
     )

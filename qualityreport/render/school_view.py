@@ -161,6 +161,13 @@ def with_second_figures(ids: Sequence[str], values, infos: dict[str, IndicatorIn
     return shown
 
 
+def _figure(info: IndicatorInfo, scale: Scale, value: float | None, lang: str) -> str:
+    """A value as printed; an optional figure the school did not collect says so (未统计)."""
+    if value is None and info.not_collected:
+        return info.not_collected if lang == "zh" else "not collected"
+    return scale.text(value, lang)
+
+
 def key_figures(
     table_id: str,
     ids: Sequence[str],
@@ -192,8 +199,10 @@ def key_figures(
         rows.append(
             {
                 "name": keep_words(named),
-                "value": keep_together(scale.text(values.get(i), lang)),
-                "previous": keep_together(scale.text(last, lang)),
+                "value": keep_together(_figure(info, scale, values.get(i), lang)),
+                "previous": keep_together(
+                    _figure(info, scale, last, lang) if previous_year else "—"
+                ),
                 "change": keep_together(scale.change(values.get(i), last, lang)),
                 "median": keep_together(scale.text(median.get(i), lang)),
             }
@@ -425,7 +434,11 @@ def indicator_table(table_id: str, values, infos: dict[str, IndicatorInfo], t: L
     rows = [
         {
             "name": info.label(t.lang),
-            "value": keep_together(format_value(values.get(info.id), info.unit, t.lang)),
+            "value": keep_together(
+                _figure(
+                    info, scale_for(info.unit, values.get(info.id)), values.get(info.id), t.lang
+                )
+            ),
             "kind": kinds[info.kind],
             "definition": info.definition,
         }

@@ -63,7 +63,7 @@ def run_demo(
     from .check import check
     from .city import load_city_config
     from .citytext import read_city_text
-    from .render.pdf import render_city_report, render_school_reports
+    from .render import render_city_report, render_school_reports
     from .spec import load_spec
     from .store import (
         expected_from_city,

@@ -170,6 +170,13 @@ def schools_command(
     is_flag=True,
     help="Append every school's report (分报告), each on a new page.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --with-school-reports: processes laying out the parts at once "
+    "(default: one per core).",
+)
 @lang_option
 @template_options
 @one_line_errors
@@ -180,6 +187,7 @@ def city_command(
     output,
     title,
     with_school_reports,
+    workers,
     lang,
     template_dir,
     logo,
@@ -187,19 +195,29 @@ def city_command(
 ):
     """The city's public 总报告 (name, issuer, counties, schools and target sets from --config)."""
     from ..render import render_city_report
+    from ..render.report_data import report_year, school_codes
+    from ..store import open_store
 
-    result = render_city_report(
-        db_path,
-        year,
-        output or f"city-{year or 'latest'}.pdf",
-        city=_city(config_file),
-        outline=outline,
-        title=title,
-        with_school_reports=with_school_reports,
-        lang=lang,
-        template_dir=template_dir,
-        logo=logo,
-    )
+    city = _city(config_file)
+    parts = 0
+    if with_school_reports:
+        with open_store(db_path, read_only=True) as store:
+            parts = 1 + len(school_codes(store, report_year(store, year), city))
+    with progress_bar(parts, "生成报告 / rendering") as advance:
+        result = render_city_report(
+            db_path,
+            year,
+            output or f"city-{year or 'latest'}.pdf",
+            city=city,
+            outline=outline,
+            title=title,
+            with_school_reports=with_school_reports,
+            workers=workers,
+            lang=lang,
+            template_dir=template_dir,
+            logo=logo,
+            progress=advance if with_school_reports else None,
+        )
     _written(result)
 
 

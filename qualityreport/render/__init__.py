@@ -4,12 +4,12 @@ from .pdf import (
     Options,
     RenderResult,
     city_report_html,
-    render_city_report,
     render_quality_report,
     render_school_report,
     render_school_reports,
     school_report_html,
 )
+from .volume import render_city_report
 
 __all__ = [
     "Options",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ from .fonts import ReportFonts, find_cjk_fonts
 from .labels import Labels, numbering
 
 if TYPE_CHECKING:
+    from weasyprint import Document
+
     from .report_data import CityReportData, SchoolReportData
     from .school_view import SchoolView
 
@@ -127,7 +130,9 @@ def _font_css(fonts: ReportFonts, lang: str, t: Labels) -> Markup:
     return Markup(css)
 
 
-def _common_context(options: Options, fonts: ReportFonts) -> dict:
+def _common_context(options: Options, fonts: ReportFonts, *, page_numbers: bool = True) -> dict:
+    """What every report's template needs. Without page numbers: a part of a volume, whose
+    numbers are stamped on the merged pages."""
     from .tables import shared_css
 
     t = Labels(options.lang)
@@ -139,7 +144,8 @@ def _common_context(options: Options, fonts: ReportFonts) -> dict:
         "num": num,
         "sub": sub,
         "gt_css": shared_css(),
-        "font_css": _font_css(fonts, options.lang, t),
+        "font_css": _font_css(fonts, options.lang, t)
+        + ("" if page_numbers else Markup("@page { @bottom-center { content: none; } }\n")),
         "css_url": _css_path(template_dir).as_uri(),
         "logo": _logo_uri(options.logo),
         "in_appendix": False,
@@ -173,8 +179,30 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def write_pdf(html: str, output: str | Path, options: Options) -> RenderResult:
-    """HTML → PDF. Only data: URLs and files under the template folders can be loaded."""
+@contextlib.contextmanager
+def _weasyprint_messages() -> Iterator[list[str]]:
+    """WeasyPrint's warnings and errors while the block runs."""
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        yield collect.messages
+    finally:
+        logger.removeHandler(collect)
+
+
+@dataclass
+class LaidOut:
+    """A report laid out in pages by WeasyPrint, not written yet."""
+
+    document: Document
+    refused: list[str]  # URLs the fetcher would not load (writing may fetch attachments)
+    messages: list[str]  # WeasyPrint's warnings and errors so far
+    started: float  # perf_counter when the layout began
+
+
+def lay_out(html: str, options: Options) -> LaidOut:
+    """HTML → pages. Only data: URLs and files under the template folders can be loaded."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -184,27 +212,34 @@ def write_pdf(html: str, output: str | Path, options: Options) -> RenderResult:
     template_dir = _check_template_dir(options.template_dir)
     roots = [templates_dir().resolve()] + ([template_dir] if template_dir else [])
     fetcher = SafeFetcher(roots)
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
+    with _weasyprint_messages() as messages:
         document = HTML(
             string=html, base_url=(template_dir or roots[0]).as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=FontConfiguration())
-        document.write_pdf(output)
-    except OSError as exc:
-        raise RenderError(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
-    finally:
-        logger.removeHandler(collect)
+    return LaidOut(document, fetcher.refused, messages, start)
+
+
+def write_laid_out(laid: LaidOut, output: str | Path) -> RenderResult:
+    """The laid-out pages as a PDF file."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with _weasyprint_messages() as messages:
+        try:
+            laid.document.write_pdf(output)
+        except OSError as exc:
+            raise RenderError(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
     return RenderResult(
         output=output,
-        pages=len(document.pages),
-        seconds=time.perf_counter() - start,
-        refused=tuple(fetcher.refused),
-        messages=tuple(collect.messages),
+        pages=len(laid.document.pages),
+        seconds=time.perf_counter() - laid.started,
+        refused=tuple(laid.refused),
+        messages=tuple(laid.messages + messages),
     )
+
+
+def write_pdf(html: str, output: str | Path, options: Options) -> RenderResult:
+    """HTML → PDF. Only data: URLs and files under the template folders can be loaded."""
+    return write_laid_out(lay_out(html, options), output)
 
 
 def publication_text(month: str, lang: str = "zh") -> str:
@@ -301,6 +336,72 @@ def city_title(city: CityConfig | None, year: int, t: Labels) -> str:
     return t("city_title", city=place or t.city_default, year=year)
 
 
+@dataclass(frozen=True)
+class CityFront:
+    """What the city report's cover and contents print: the front of the report."""
+
+    title: str
+    running_title: str
+    author: str
+    cover_lines: tuple[str, ...]
+    cover_subtitle: str
+    cover_period: str
+    cover_note: str
+    cover_lacks: str
+    toc_entries: tuple[tuple[int, str, str], ...]  # level, anchor, heading
+
+
+def _city_front(
+    data: CityReportData,
+    toc: list[tuple[int, str, str]],
+    appendix: Iterable[tuple[str, str]],
+    title: str | None,
+    t: Labels,
+) -> CityFront:
+    """The cover and contents; `appendix` holds the anchor and name of each appended school."""
+    from .school_view import running_title
+
+    city = data.city_config
+    place = city.name if city and city.name else ""
+    if title:
+        cover_lines = [title]
+    elif t.lang == "zh":
+        cover_lines = [place, t.city_report_kind] if place else [t.city_report_kind]
+    else:
+        cover_lines = [city_title(city, data.year, t)]
+    appended = [(3, f"{anchor}-title", name) for anchor, name in appendix]
+    if appended:
+        toc = [*toc, (1, "city-appendix", t.ch_school_reports), *appended]
+    title = title or city_title(city, data.year, t)
+    return CityFront(
+        title=title,
+        running_title=running_title(title, data.period, data.year, t.lang),
+        author=(city.issuer or city.name) if city else "",
+        toc_entries=tuple(toc),
+        cover_lines=tuple(cover_lines),
+        cover_subtitle=t("year_label", year=data.year),
+        cover_period=data.period.label(data.year, t.lang) if data.period else "",
+        cover_note=_cover_note(
+            t, data.year, city.issuer if city else "", city.publication if city else ""
+        ),
+        cover_lacks=lacking_note(missing_configuration(city), t.lang),
+    )
+
+
+def _front_context(front: CityFront) -> dict:
+    return {
+        "title": front.title,
+        "running_title": front.running_title,
+        "author": front.author,
+        "toc_entries": front.toc_entries,
+        "cover_lines": front.cover_lines,
+        "cover_subtitle": front.cover_subtitle,
+        "cover_period": front.cover_period,
+        "cover_note": front.cover_note,
+        "cover_lacks": front.cover_lacks,
+    }
+
+
 def city_report_html(
     data: CityReportData,
     *,
@@ -310,40 +411,89 @@ def city_report_html(
 ) -> str:
     """The city report (总报告) as HTML, with the given school reports as an appendix."""
     from .city_view import city_view
-    from .school_view import running_title, school_view
+    from .school_view import school_view
 
     fonts = _fonts(options.font_families)
     context = _common_context(options, fonts)
     t = context["t"]
     view = city_view(data, t, fonts)
-    city = data.city_config
-    lacks = missing_configuration(city)
-    place = city.name if city and city.name else ""
-    if title:
-        cover_lines = [title]
-    elif t.lang == "zh":
-        cover_lines = [place, t.city_report_kind] if place else [t.city_report_kind]
-    else:
-        cover_lines = [city_title(city, data.year, t)]
-    title = title or city_title(city, data.year, t)
     views: tuple[SchoolView, ...] = tuple(school_view(d, t, fonts) for d in schools)
-    toc = view.toc()
-    if views:
-        toc.append((1, "city-appendix", t.ch_school_reports))
-        toc += [(3, f"{v.anchor}-title", v.data.name) for v in views]
-    note = _cover_note(t, data.year, city.issuer if city else "", city.publication if city else "")
+    front = _city_front(data, view.toc(), [(v.anchor, v.data.name) for v in views], title, t)
     context.update(
+        _front_context(front),
         c=view,
         schools=views,
-        title=title,
-        author=(city.issuer or city.name) if city else "",
-        toc_entries=toc,
-        running_title=running_title(title, data.period, data.year, t.lang),
-        cover_lines=cover_lines,
-        cover_subtitle=t("year_label", year=data.year),
-        cover_period=data.period.label(data.year, t.lang) if data.period else "",
-        cover_note=note,
-        cover_lacks=lacking_note(lacks, t.lang),
+        volume_part="whole",
+        toc_pages=None,
+        appendix_heading=True,
+    )
+    return _render_template("city.html.j2", options, context)
+
+
+def city_body_html(
+    data: CityReportData,
+    *,
+    appendix: Iterable[tuple[str, str]] = (),
+    title: str | None = None,
+    options: Options = Options(),
+) -> tuple[str, CityFront]:
+    """The city report's chapters as HTML without page numbers (a part of a volume), and its
+    front: the cover and contents, with the schools to be appended (anchor, name) listed."""
+    from .city_view import city_view
+
+    fonts = _fonts(options.font_families)
+    context = _common_context(options, fonts, page_numbers=False)
+    t = context["t"]
+    view = city_view(data, t, fonts)
+    front = _city_front(data, view.toc(), appendix, title, t)
+    context.update(
+        _front_context(front),
+        c=view,
+        schools=(),
+        volume_part="body",
+        toc_pages=None,
+        appendix_heading=False,
+    )
+    return _render_template("city.html.j2", options, context), front
+
+
+def city_front_html(
+    front: CityFront, pages: dict[str, int], *, options: Options = Options()
+) -> str:
+    """The cover and contents without page numbers (a part of a volume); the contents print
+    the page in the volume of each anchor, from `pages`."""
+    fonts = _fonts(options.font_families)
+    context = _common_context(options, fonts, page_numbers=False)
+    context.update(
+        _front_context(front),
+        c=None,
+        schools=(),
+        volume_part="front",
+        toc_pages=pages,
+        appendix_heading=False,
+    )
+    return _render_template("city.html.j2", options, context)
+
+
+def appended_school_html(
+    data: SchoolReportData, *, first: bool, options: Options = Options()
+) -> str:
+    """One school's report as the city report's appendix prints it, without page numbers (a
+    part of a volume); the first carries the appendix heading."""
+    from .school_view import school_view
+
+    fonts = _fonts(options.font_families)
+    context = _common_context(options, fonts, page_numbers=False)
+    view = school_view(data, context["t"], fonts)
+    context.update(
+        title=view.title,
+        author=data.name,
+        toc_entries=(),
+        c=None,
+        schools=(view,),
+        volume_part="appendix",
+        toc_pages=None,
+        appendix_heading=first,
     )
     return _render_template("city.html.j2", options, context)
 
@@ -371,40 +521,6 @@ def render_school_report(
     with open_store(db_path, read_only=True) as store:
         data = load_school_report_data(store, school, year, city=city, outline=outline)
     return write_pdf(school_report_html(data, options=options), output, options)
-
-
-def render_city_report(
-    db_path: str | Path,
-    year: int | None,
-    output: str | Path,
-    *,
-    city: CityConfig | None = None,
-    outline: str | None = None,
-    title: str | None = None,
-    with_school_reports: bool = False,
-    lang: str = "zh",
-    template_dir: str | Path | None = None,
-    logo: str | Path | None = None,
-    font_families: Iterable[str] | None = None,
-) -> RenderResult:
-    """The city's 总报告 as a PDF (with every school report as an appendix if asked). Without a
-    city configuration the cover and the result's notes say what it lacked."""
-    from ..store import open_store
-    from .report_data import load_city_report_data, load_school_reports
-
-    options = _options(lang, template_dir, logo, font_families)
-    _fonts(options.font_families)
-    with open_store(db_path, read_only=True) as store:
-        data = load_city_report_data(store, year, city=city, outline=outline)
-        schools = (
-            load_school_reports(store, data.year, city=city, outline=outline)
-            if with_school_reports
-            else ()
-        )
-    html = city_report_html(data, schools=schools, title=title, options=options)
-    result = write_pdf(html, output, options)
-    note = lacking_note(missing_configuration(city), "zh")
-    return replace(result, notes=(note,) if note else ())
 
 
 def render_quality_report(

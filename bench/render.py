@@ -2,12 +2,15 @@
 
 Not a test. Builds the example city through the real pipeline, copies the store with synthetic
 schools (clones of the twelve, with new codes and names) to 12, 50 and 200 schools, then renders
-in child processes so each measurement has a clean peak RSS:
-  - the city report with every school report as an appendix,
-  - every school report in parallel (one process per core).
+in child processes so each measurement has a clean peak RSS (of the whole process tree, workers
+included):
+  - city: the city report with every school report appended (a volume of parts laid out by
+    --workers processes and merged),
+  - city-only: the city report alone,
+  - schools: every school report as its own file, in parallel (--workers processes).
 Prints a table and writes bench/results/render.json.
 
-    .venv/bin/python bench/render.py [--sizes 12 50 200] [--workers N]
+    .venv/bin/python bench/render.py [--sizes 12 50 200] [--workers N] [--kinds city city-only schools]
 """
 
 from __future__ import annotations
@@ -173,8 +176,11 @@ def child(kind: str, db: str, out: str, workers: int) -> dict:
     city = load_city_config(EXAMPLES / "city.yaml")
     memory = _TreeMemory().__enter__()
     start = time.perf_counter()
-    if kind == "city":
-        result = render_city_report(db, 2024, out, city=city, with_school_reports=True)
+    if kind in ("city", "city-only"):
+        appended = kind == "city"
+        result = render_city_report(
+            db, 2024, out, city=city, with_school_reports=appended, workers=workers
+        )
         pages, reports = result.pages, 1
     else:
         results = render_school_reports(db, 2024, out, city=city, workers=workers)
@@ -193,6 +199,7 @@ def child(kind: str, db: str, out: str, workers: int) -> dict:
 
 
 def measure(kind: str, db: Path, out: Path, workers: int) -> dict:
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, __file__, "--child", kind, str(db), str(out), str(workers)],
@@ -206,6 +213,7 @@ def measure(kind: str, db: Path, out: Path, workers: int) -> dict:
     row = json.loads(stdout.strip().splitlines()[-1])
     row["wall_seconds"] = time.perf_counter() - start  # with interpreter start and imports
     row["seconds_per_page"] = row["seconds"] / max(row["pages"], 1)
+    row["load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]  # before, after
     return row
 
 
@@ -214,7 +222,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[12, 50, 200])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument(
-        "--kinds", nargs="+", choices=("city", "schools"), default=["city", "schools"]
+        "--kinds",
+        nargs="+",
+        choices=("city", "city-only", "schools"),
+        default=["city", "schools"],
     )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -231,14 +242,14 @@ def main() -> None:
             db = tmp / f"city-{size}.duckdb"
             grow(source, db, size)
             for kind in args.kinds:
-                out = tmp / (f"city-{size}.pdf" if kind == "city" else f"schools-{size}")
+                out = tmp / (f"{kind}-{size}.pdf" if kind != "schools" else f"schools-{size}")
                 row = {"schools": size, "kind": kind, **measure(kind, db, out, args.workers)}
                 rows.append(row)
                 print(
-                    f"{size:>4} schools  {kind:<8} {row['pages']:>5} pages  "
+                    f"{size:>4} schools  {kind:<9} {row['pages']:>5} pages  "
                     f"{row['seconds']:>7.1f} s  {row['seconds_per_page']:.3f} s/page  "
                     f"peak {row['peak_rss_mb']:>7.1f} MB (all processes "
-                    f"{row['peak_tree_rss_mb']:.1f} MB)",
+                    f"{row['peak_tree_rss_mb']:.1f} MB)  load {row['load_average']}",
                     flush=True,
                 )
     target = ROOT / "bench" / "results" / "render.json"

@@ -142,8 +142,12 @@ def text_table(
         keys = [c.key for c in columns if c.align == align]
         if keys:
             gt = gt.cols_align(align, columns=keys)
+    # one style call per column and colour: great-tables resolves each call against every row
+    same_fill: dict[tuple[str, str], list[int]] = {}
     for (row, key), colour in (fills or {}).items():
-        gt = gt.tab_style(style.fill(color=colour), loc.body(columns=key, rows=[row]))
+        same_fill.setdefault((key, colour), []).append(row)
+    for (key, colour), fill_rows in same_fill.items():
+        gt = gt.tab_style(style.fill(color=colour), loc.body(columns=key, rows=fill_rows))
     return _html(_options(gt, font_size), table_id, css_class)
 
 

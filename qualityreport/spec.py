@@ -143,6 +143,7 @@ class Derived:
     # The primary figure this one counts in another 口径 (printed beside it; targets use the primary).
     variant_of: str | None = None
     denominator_name: str = ""  # what a sentence says the figure is a share of: 专业课教师
+    denominator_name_en: str = ""  # the same in English: professional teachers
     caliber: str = ""  # the 口径 in a few words, printed beside the figure: 不含顶岗实习学生
     aliases: tuple[str, ...] = ()  # words a school's narrative uses for the figure
 
@@ -172,6 +173,7 @@ class Computed:
     unit: str
     definition: str
     denominator_name: str = ""  # for a share: what a sentence says it is a share of
+    denominator_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -497,6 +499,7 @@ def _derived(r: YamlReader) -> Derived:
         denominator_less=denominator_less,
         variant_of=r.get("variant_of", str, default=None),
         denominator_name=r.get("denominator_name", str, default=""),
+        denominator_name_en=r.get("denominator_name_en", str, default=""),
         caliber=r.get("caliber", str, default=""),
         aliases=tuple(str(a) for a in r.get("aliases", list, default=[])),
     )
@@ -604,6 +607,7 @@ def spec_from_texts(texts: tuple[tuple[str, str], ...], directory: Path) -> Spec
                 c.get("unit", str),
                 c.get("definition", str),
                 c.get("denominator_name", str, default=""),
+                c.get("denominator_name_en", str, default=""),
             )
             for c in root.items("computed")
         ),

@@ -128,15 +128,31 @@ def _view_row(db: Path, view: str, where: str, value: str) -> dict:
     return dict(zip(columns, row, strict=True))
 
 
-def _shares(spec):
+def _shares(spec, lang="zh"):
     """Every share a report may state: (name, denominator) from the spec's declarations."""
-    items = [*spec.derived, *spec.computed]
-    return [(x.name, x.denominator_name) for x in items if x.unit == "percent"]
+    items = [x for x in (*spec.derived, *spec.computed) if x.unit == "percent"]
+    if lang == "en":
+        return [(x.name_en, x.denominator_name_en) for x in items]
+    return [(x.name, x.denominator_name) for x in items]
 
 
 def test_every_share_declares_its_denominator():
     spec = load_spec()
-    assert all(denominator for _, denominator in _shares(spec))
+    assert all(denominator for _, denominator in _shares(spec) + _shares(spec, "en"))
+
+
+def test_english_sentences_name_the_denominator_too(made, tmp_path):
+    db, city, _ = made
+    code = published.WUHU["school_code"]
+    out = render_school_report(db, code, published.YEAR, tmp_path / "en.pdf", city=city, lang="en")
+    text = re.sub(r"\s+", " ", " ".join(_pages(out.output)[1:]))
+    spec = load_spec()
+    for name, of in _shares(spec, "en"):
+        if of.lower() in name.lower():
+            continue
+        assert not re.search(re.escape(name) + r" was", text, re.IGNORECASE), name
+    assert "Further-study rate (of graduates) was 38.8%" in text
+    assert "Direct employment rate (of graduates) was 56.2%" in text
 
 
 def test_every_sentence_that_states_a_share_names_its_denominator(made):

@@ -167,6 +167,7 @@ def with_city_rate(
         rate.definition,
         "derived",
         denominator_name="毕业生",
+        denominator_name_en="graduates",
         variant_of="employment_rate",
     )
     previous = data.city_employment_rate_previous

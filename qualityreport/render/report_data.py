@@ -46,6 +46,7 @@ class IndicatorInfo:
     definition: str
     kind: str  # submitted | derived | computed
     denominator_name: str = ""  # a share's denominator as a sentence names it (spec)
+    denominator_name_en: str = ""
     caliber: str = ""  # how a figure with a second 口径 is counted, in a few words (spec)
     variant_of: str | None = None  # the primary figure this one counts in another 口径
     not_collected: str = ""  # what an optional figure a school did not collect prints (未统计)
@@ -56,8 +57,13 @@ class IndicatorInfo:
     def sentence_label(self, lang: str) -> str:
         """The name a sentence gives a share: with its denominator where the name does not say
         it (直接就业率（占毕业生）; 毕业去向落实率（含升学，占毕业生）)."""
+        if lang != "zh":
+            of = self.denominator_name_en
+            if self.unit != "percent" or not of or of.lower() in self.name_en.lower():
+                return self.name_en
+            return f"{self.name_en} (of {of})"
         shares = self.unit == "percent" and self.denominator_name
-        if lang != "zh" or not shares or self.denominator_name in self.name:
+        if not shares or self.denominator_name in self.name:
             return self.label(lang)
         if self.name.endswith("）"):
             return f"{self.name[:-1]}，占{self.denominator_name}）"
@@ -223,6 +229,7 @@ def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
             d.definition,
             "derived",
             denominator_name=d.denominator_name,
+            denominator_name_en=d.denominator_name_en,
             caliber=d.caliber,
             variant_of=d.variant_of,
         )
@@ -237,6 +244,7 @@ def indicator_infos(spec: Spec) -> tuple[IndicatorInfo, ...]:
             c.definition,
             "computed",
             denominator_name=c.denominator_name,
+            denominator_name_en=c.denominator_name_en,
         )
         for c in spec.computed
     )

@@ -725,6 +725,21 @@ ALIASES = {
     "4142052802": ["长阳"],
     "4142052908": ["五峰"],
 }
+# The short names the bureau's charts print, one style for every school (declared, never cut).
+SHORT_NAMES = {
+    "4142050211": "宜昌艺校",
+    "4142050101": "三峡中专",
+    "4142050509": "宜昌机电",
+    "4142050610": "宜昌商校",
+    "4142058105": "宜都职教中心",
+    "4142058203": "当阳职校",
+    "4142058304": "枝江职教中心",
+    "4142052506": "远安职教中心",
+    "4142052607": "兴山职校",
+    "4142052701": "秭归职教中心",
+    "4142052802": "长阳职教中心",
+    "4142052908": "五峰职教中心",
+}
 
 
 def write_city_config(out_dir: Path, city: dict[tuple[str, int], SchoolData]):
@@ -742,6 +757,7 @@ def write_city_config(out_dir: Path, city: dict[tuple[str, int], SchoolData]):
         "schools": [
             {"code": p.code, "name": p.name, "county": p.county}
             | ({"aliases": ALIASES[p.code]} if p.code in ALIASES else {})
+            | ({"short_name": SHORT_NAMES[p.code]} if p.code in SHORT_NAMES else {})
             for p in sorted(SCHOOLS, key=lambda p: (COUNTIES.index(p.county), p.code))
         ],
         "target_sets": ["national-standards", "yichang"],
@@ -779,6 +795,8 @@ def write_city_config(out_dir: Path, city: dict[tuple[str, int], SchoolData]):
         "# for 艺术类 and 边远脱贫地区 schools are not set: their key indicators read 缺少参数.\n"
         "# employment_rate is the city's own 就业率: the graduate destinations it counts (ids of\n"
         "# the spec's graduate_destinations), printed beside 毕业去向落实率（含升学）.\n"
+        "# A school's aliases are what documents call it (the task table's column heads); its\n"
+        "# short_name is what the city's charts print (the full name where none is declared).\n"
         "# Written by examples/generate.py.\n"
     )
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

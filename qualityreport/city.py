@@ -20,11 +20,20 @@ class CitySchool:
     code: str
     name: str
     county: str = ""
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # what documents call it (a task table's column head)
+    short_name: str = ""  # what the city's charts call it, where the full name is too long
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.code, self.name, *self.aliases)
+        return (self.code, self.name, *self.aliases) + (
+            (self.short_name,) if self.short_name else ()
+        )
+
+    @property
+    def label(self) -> str:
+        """The name a chart prints: the declared short name, else the full name (one rule for
+        every school, so the axis never mixes styles)."""
+        return self.short_name or self.name
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ def _school(r: YamlReader) -> CitySchool:
         name=r.get("name", str).strip(),
         county=r.get("county", str, default="").strip(),
         aliases=tuple(a.strip() for a in aliases),
+        short_name=r.get("short_name", str, default="").strip(),
     )
 
 

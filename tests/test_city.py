@@ -64,3 +64,29 @@ def test_a_file_of_another_kind_is_refused(tmp_path):
     path.write_text("kind: qualityreport/targets\nname: x\n", encoding="utf-8")
     with pytest.raises(SpecError, match="kind"):
         load_city_config(path)
+
+
+def test_a_chart_names_a_school_by_its_declared_short_name_else_its_full_name(tmp_path):
+    """Aliases are what documents call a school (a task table's column head): a chart never
+    prints them; it prints the short name the city declares, or the full name."""
+    from qualityreport.render.report_data import short_name
+
+    path = tmp_path / "city.yaml"
+    path.write_text(
+        "kind: qualityreport/city\nversion: '1'\nname: 宜昌市\nschools:\n"
+        "- {code: '4142050101', name: 宜昌市三峡中等专业学校, aliases: [三峡中专], short_name: 三峡中专}\n"
+        "- {code: '4142050509', name: 宜昌市机电工程学校, aliases: [机电]}\n",
+        encoding="utf-8",
+    )
+    city = load_city_config(path)
+    assert short_name(city, "4142050101", "宜昌市三峡中等专业学校") == "三峡中专"
+    assert short_name(city, "4142050509", "宜昌市机电工程学校") == "宜昌市机电工程学校"
+    assert city.school("三峡中专").code == "4142050101"
+    path.write_text(
+        "kind: qualityreport/city\nversion: '1'\nname: 宜昌市\nschools:\n"
+        "- {code: '4142050101', name: 宜昌市三峡中等专业学校, short_name: 宜昌中专}\n"
+        "- {code: '4142050509', name: 宜昌市机电工程学校, short_name: 宜昌中专}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SpecError, match=r"schools\[1\]"):
+        load_city_config(path)

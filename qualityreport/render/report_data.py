@@ -117,7 +117,9 @@ class SchoolReportData:
     city_history: tuple[tuple[int, dict[str, float | None]], ...] = ()
     indicators: tuple[IndicatorInfo, ...] = ()
     city_config: CityConfig | None = None
-    short_name: str = ""  # the name documents and charts use (an alias in the city configuration)
+    short_name: str = (
+        ""  # the name charts use (declared in the city configuration, else the full name)
+    )
     outline: Outline | None = None
     cases: tuple[Case, ...] = ()
     period: ReportingPeriod | None = None  # the 学年 and money year the figures cover (spec)
@@ -388,11 +390,10 @@ def report_year(store: Store, year: int | None) -> int:
 
 
 def short_name(city: CityConfig | None, code: str, name: str) -> str:
-    """The shortest name the city configuration gives a school (charts), else its full name."""
+    """The school's name on a chart: the short name the city configuration declares for it,
+    else its full name (never a document's alias or a cut)."""
     school = city.school(code) if city else None
-    if school and school.aliases:
-        return min(school.aliases, key=len)
-    return name
+    return school.label if school else name
 
 
 def _school_data(

@@ -41,11 +41,17 @@ CITY_BLOCKS = (
     "target_summary",
     "matrices",
     "city_targets",
-    "distributions",
+    "distributions",  # every school's figure on each ratio below
+    "student_distributions",  # 毕业去向落实率, 对口就业率
+    "teacher_distributions",  # “双师型”比例, 生师比
     "specialties",
     "specialty_chart",
     "trends",
-    "trend_charts",
+    "trend_charts",  # both charts below
+    "student_trend_chart",
+    "teacher_trend_chart",
+    "service",  # 社会培训人次, against the city's target where one is declared
+    "cooperation",  # 校企合作企业数, 订单班/现代学徒制学生数, 产业学院 …
 )
 
 

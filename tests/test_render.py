@@ -628,14 +628,189 @@ def _broken(name: str, lines: list[str], others: tuple[str, ...] = ()) -> list[s
     return found
 
 
-def test_no_school_or_county_name_breaks_inside_a_table_cell(city_pdf, city):
-    """Table cells keep names and figures whole (the word joiner does what keep-all would)."""
+# What a figure cut by the end of its cell leaves on the page (pdftotext -layout): the head of
+# a bracketed threshold without its end ("（≥ 2,5", "（≥ 24,000平方"), a number whose unit goes
+# on ("115,000平方"), a unit alone ("米）", "册"), a name's figure that lost its unit
+# ("校舍建筑面积不少于24000").
+_CUT_FIGURE = (
+    re.compile(r"[（(][≥≤≈<>][^）)]*$"),
+    re.compile(r"\d(平方?|万)$"),
+    re.compile(r"^(米|方米|平方米|元|万元|册|人次|人|项|个|%|:1)）?$"),
+    re.compile(r"[\u4e00-\u9fff]\d[\d,.]*$"),
+)
+
+
+def _cut_figures(lines: list[str]) -> list[tuple[str, str]]:
+    """Table cells (runs split by two spaces or more) where a figure is cut; a long line of
+    running text is not a table row and may wrap anywhere."""
+    found = []
+    for line in lines:
+        cells = [c for c in re.split(r"\s{2,}", line.strip()) if c]
+        if len(cells) == 1 and len(cells[0]) > 16:
+            continue
+        found += [(c, line) for c in cells if any(p.search(c) for p in _CUT_FIGURE)]
+    return found
+
+
+def _layout(pdf: Path) -> list[str]:
     import subprocess
 
-    layout = subprocess.run(
-        ["pdftotext", "-layout", str(city_pdf.output), "-"], capture_output=True, text=True
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
+
+
+def test_no_school_or_county_name_breaks_inside_a_table_cell(city_pdf, city):
+    """Table cells keep names and figures whole (the word joiner does what keep-all would)."""
+    layout = _layout(city_pdf.output)
     names = [s.name for s in city.schools] + [c for c in city.counties if len(c) >= 4]
     for name in names:
         broken = _broken(name, layout, tuple(names))
         assert not broken, (name, broken[:2])
+
+
+def test_no_number_unit_or_threshold_breaks_inside_a_table_cell(city_pdf):
+    """A number keeps its unit and a bracketed threshold stays whole in every table of the city
+    report and the school reports appended to it: target matrices, summaries, target tables."""
+    layout = _layout(city_pdf.output)
+    assert any("（≥ 2,500元）" in line for line in layout)  # a per-school line, whole
+    assert any("（≥ 24,000平方米）" in line for line in layout)  # a head's line, whole
+    assert not _cut_figures(layout), _cut_figures(layout)[:4]
+
+
+def test_the_cut_figure_check_sees_cut_figures():
+    """The check above finds what a too narrow column made of figures before."""
+    cut = [
+        "宜昌市艺术学校      46.8册      6,474元（≥ 2,5",
+        "                                00元）",
+        "学校        （≥ 30册）       米）        （≥ 20平方米）",
+        "生均纸质图书不少于30           适用印刷图书生均不",
+        "册                     少于30册",
+        "校舍建筑面积不少于24000                              115,000平方",
+    ]
+    assert [c for c, _ in _cut_figures(cut)] == [
+        "6,474元（≥ 2,5",
+        "米）",
+        "生均纸质图书不少于30",
+        "册",
+        "校舍建筑面积不少于24000",
+        "115,000平方",
+    ]
+    whole = ["宜昌市艺术学校      46.8册      6,474元", "          （≥ 2,500元）", "2500元）  x"]
+    assert _cut_figures(whole) == []
+
+
+def _table_head(layout: list[str], caption: str, first_row: str) -> str:
+    """The head of the table under a caption: the lines between it and its first row."""
+    start = next(n for n, line in enumerate(layout) if caption in line)
+    end = next(n for n in range(start, len(layout)) if layout[n].strip().startswith(first_row))
+    return " ".join(layout[start + 1 : end])
+
+
+def test_table_heads_print_the_declared_names_and_ratios_as_x_to_1(city_pdf, spec):
+    """Tables 2 and 4 of the city report and each school's 各专业毕业生就业情况 head their
+    columns with the indicators' declared names (never an invented short form), 生师比 as 9.2:1."""
+    names = {d.id: d.name for d in spec.derived}
+
+    def printed(name: str, head: str) -> bool:
+        """Each part of the name is in the head whole (a long head wraps between its parts)."""
+        return all(part in head for part in re.findall(r"“[^”]*”|（[^）]*）|[^“（]+", name))
+
+    layout = _layout(city_pdf.output)
+    for caption, first in (("各县（市、区）主要指标", "西陵区"), ("历年主要指标", "2022")):
+        head = re.sub(r"\s+", "", _table_head(layout, caption, first))
+        assert printed(names["dual_qualified_ratio"], head), head
+        assert printed(names["employment_rate"], head), head
+        assert "双师型比例" not in head and "就业率" not in head.replace("落实率", "")
+        row = next(line for line in layout if line.strip().startswith(first))
+        assert re.search(r"\d+\.\d:1$", row.strip()), row  # 生师比 with its :1
+    head = re.sub(r"\s+", "", _table_head(layout, "各专业毕业生就业情况", "数控技术应用"))
+    assert printed(names["employment_rate"], head), head
+    assert printed(names["in_field_employment_rate"], head), head
+
+
+def test_chart_axes_name_every_school_by_one_rule(city_pdf, city):
+    """The school axis of a distribution chart prints each school's declared short name, or its
+    full name where none is declared: never a document's alias or a cut."""
+    from qualityreport.render.report_data import short_name
+
+    layout = _layout(city_pdf.output)
+    caption = next(n for n, line in enumerate(layout) if "图1" in line)
+    drawn = [
+        re.split(r"\s{2,}", line.strip())[0]
+        for line in layout[caption - 40 : caption]
+        if re.search(r"\d\.\d%$", line.strip())
+    ]
+    wanted = [short_name(city, s.code, s.name) for s in city.schools]
+    assert drawn == wanted
+    assert all(s.short_name for s in city.schools)  # the example city declares one for each
+    for s in city.schools:  # an alias is what a document says, not a label
+        assert all(alias not in drawn for alias in s.aliases if alias != s.short_name)
+
+
+def test_target_summaries_say_what_they_count(city_db, city, city_pdf):
+    """A school's summary counts the targets that apply to it, then how many were met, missed or
+    could not be judged and why; the city's counts the same over all schools (校次), and both
+    add up to the verdicts the report prints."""
+    with open_store(city_db, read_only=True) as store:
+        data = load_city_report_data(store, YEAR, city=city)
+    text = re.sub(r"\s+", "", _text(city_pdf.output))
+    assert "作出判定的目标" not in text
+    school = re.compile(
+        r"适用于本校的目标(\d+)项，其中达成(\d+)项、未达成(\d+)项(?:、无法判定(\d+)项（([^）]*)）)?"
+    )
+    found = school.findall(text)
+    assert len(found) == len(data.schools)
+    assert any(undetermined for *_, undetermined, _ in found)  # 缺参数 in the example city
+    for total, met, missed, undetermined, reasons in found:
+        assert int(total) == int(met) + int(missed) + int(undetermined or 0)
+        assert sum(int(n) for n in re.findall(r"(\d+)项", reasons)) == int(undetermined or 0)
+    schools = [x for x in data.targets if x.scope == "school" and x.judged]
+    city_line = re.search(
+        r"各校适用的目标共(\d+)校次，其中达成(\d+)校次、未达成(\d+)校次、无法判定(\d+)校次", text
+    )
+    assert city_line is not None
+    assert [int(g) for g in city_line.groups()] == [
+        len(schools),
+        sum(1 for x in schools if x.met is True),
+        sum(1 for x in schools if x.met is False),
+        sum(1 for x in schools if x.met is None),
+    ]
+
+
+def _chapters(pdf: Path) -> dict[str, str]:
+    """The city report's text (before the appended school reports) by chapter of its outline."""
+    from qualityreport.outline import outline_for
+    from qualityreport.render.labels import numbering
+
+    pages = [page.extract_text().replace(" ", "") for page in PdfReader(pdf).pages]
+    toc = next(n for n, p in enumerate(pages) if "目录" in p)
+    body = "".join(pages[toc + 1 :]).split("附录分报告")[0]
+    num, _ = numbering("zh")
+    titles, n = [], 0
+    for section in outline_for("city", YEAR).sections:
+        titles.append((num[n] if section.numbered else "") + section.title)
+        n += section.numbered
+    starts = [body.index(t) for t in titles]
+    return {
+        t: body[start:end]
+        for t, start, end in zip(titles, starts, starts[1:] + [len(body)], strict=True)
+    }
+
+
+def test_city_chapters_hold_what_the_2024_notice_puts_there(city_pdf):
+    """Students' outcomes in 人才培养, training for society in 服务贡献, enterprises and
+    apprentices in 产教融合, the teaching staff (“双师型”, 生师比) in 发展保障 as in the school
+    report; each ratio said once, where its chart is."""
+    chapters = _chapters(city_pdf.output)
+    talent, service = chapters["一、人才培养"], chapters["二、服务贡献"]
+    cooperation, support = chapters["五、产教融合"], chapters["六、发展保障"]
+    for teacher_chart in ("各校“双师型”教师占专业课教师比例", "各校生师比"):
+        assert teacher_chart not in talent
+        assert teacher_chart in support.split("目标达成")[0]
+    assert "教师队伍" in support and "各校毕业去向落实率（含升学）" in talent
+    assert re.search(r"全市社会培训人次为[\d,]+人次", service)
+    assert re.search(r"各校社会培训人次介于", service)
+    assert re.search(r"全市校企合作企业数为[\d,]+个", cooperation)
+    said = re.findall(r"全市“双师型”教师占专业课教师比例为[\d.]+%", "".join(chapters.values()))
+    assert len(said) == 1

@@ -96,7 +96,7 @@ def ratio_figure(
     ax.invert_yaxis()
     span = high - low
     for y, (_, v), x in zip(ys, pairs, xs, strict=True):
-        text = format_value(v, unit, lang, with_unit=unit == "percent")
+        text = format_value(v, unit, lang, with_unit=unit in ("percent", "ratio"))
         right = line is None or x >= line
         ax.text(
             x + (span * 0.015 if right else -span * 0.015),

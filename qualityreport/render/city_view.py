@@ -16,6 +16,7 @@ from .report_data import CityReportData, IndicatorInfo, TargetResult
 from .school_view import (
     Block,
     TargetRow,
+    attainment_counts,
     info_by_id,
     key_figures,
     line_text,
@@ -26,6 +27,7 @@ from .school_view import (
 from .sentences import (
     LEVEL_ORDER,
     describe,
+    join_clauses,
     level_label,
     sentence_target,
     short_verdict,
@@ -35,9 +37,14 @@ from .tables import (
     MET_FILL,
     MISSED_FILL,
     NODATA_FILL,
+    TEXT_WIDTH_MM,
+    WIDE_TEXT_WIDTH_MM,
     Column,
+    keep_apart,
+    keep_figures,
     keep_together,
     keep_words,
+    min_width_mm,
     number_table,
     text_table,
 )
@@ -58,14 +65,9 @@ CITY_FIGURES = (
     "training_person_times",
     "partner_enterprises",
 )
-CITY_SENTENCES = (
-    "students_enrolled",
-    "graduates",
-    "dual_qualified_ratio",
-    "employment_rate",
-    "student_teacher_ratio",
-    "training_person_times",
-)
+# The scale of the system; each ratio is said where its chart is, service and cooperation in
+# their own chapters.
+CITY_SENTENCES = ("students_enrolled", "students_admitted", "graduates", "teachers_full_time")
 COUNTY_COLUMNS = (
     "students_enrolled",
     "students_admitted",
@@ -75,16 +77,21 @@ COUNTY_COLUMNS = (
     "employment_rate",
     "student_teacher_ratio",
 )
-DISTRIBUTIONS = (
-    "dual_qualified_ratio",
-    "employment_rate",
-    "in_field_employment_rate",
-    "student_teacher_ratio",
-)
-TREND_PAIRS = (
-    ("employment_rate", "in_field_employment_rate"),
-    ("dual_qualified_ratio", "senior_title_share"),
-)
+# Each school's figure against the line, by the chapter it belongs to: students' outcomes
+# (人才培养) and the teaching staff (发展保障 / 教师队伍).
+STUDENT_DISTRIBUTIONS = ("employment_rate", "in_field_employment_rate")
+TEACHER_DISTRIBUTIONS = ("dual_qualified_ratio", "student_teacher_ratio")
+TREND_PAIRS = {
+    "student_trend_chart": ("employment_rate", "in_field_employment_rate"),
+    "teacher_trend_chart": ("dual_qualified_ratio", "senior_title_share"),
+}
+SERVICE = ("training_person_times",)
+COOPERATION = (
+    "partner_enterprises",
+    "apprenticeship_students",
+    "industry_colleges",
+    "training_bases_off_campus",
+)  # not 参加职教集团数: one group counts once for each member school, its sum is no count
 TREND_TABLE = (
     "schools",
     "students_enrolled",
@@ -96,7 +103,8 @@ TREND_TABLE = (
     "student_teacher_ratio",
 )
 MATRIX_WIDE_AFTER = 5  # more target columns than this go on a landscape page
-MATRIX_COLUMNS = 9  # target columns per matrix table; a landscape A4 page holds this many
+MATRIX_COLUMNS = 9  # target columns per matrix table at most
+MATRIX_FONT_PT = 7.5
 
 
 @dataclass(frozen=True)
@@ -115,33 +123,29 @@ class CityView:
         return toc_entries(self.parts)
 
 
-# Column heads of the county table: short enough to sit on one line in a narrow column; "|"
-# marks where a longer head may wrap.
-SHORT_HEADS = {
-    "students_enrolled": ("在校生数（人）", "Enrolled"),
-    "students_admitted": ("招生数（人）", "Admitted"),
-    "graduates": ("毕业生数（人）", "Graduates"),
-    "teachers_full_time": ("专任教师（人）", "Teachers"),
-    "dual_qualified_ratio": ("双师型比例", "Dual-qualified"),
-    "employment_rate": ("毕业去向|落实率（含升学）", "Placed"),
-    "student_teacher_ratio": ("生师比", "Students per teacher"),
-    "schools": ("学校数", "Schools"),
-}
 # The figures a city report prints in each 口径 (the primary figure, then its second figures
 # and, for 毕业去向落实率, the city's own 就业率): the county table's companion.
 CALIBER_TABLES = (
     (("dual_qualified_ratio", "student_teacher_ratio"), "教师队伍", "Teaching staff"),
     (("further_study_rate", "employment_rate"), "毕业去向", "Graduates"),
 )
-WIDE_HEAD = 12  # percent of the width for the county table's 毕业去向落实率（含升学） column
 CITY_RATE = "city_employment_rate"  # the city's own 就业率 among the figures of a table
 
 
-def _head(indicator: str, infos, lang: str) -> str:
-    short = SHORT_HEADS.get(indicator)
-    if short:
-        return "".join(keep_words(part) for part in short[0 if lang == "zh" else 1].split("|"))
-    return infos[indicator].label(lang)
+def _head(indicator: str, infos, t: Labels) -> str:
+    """A column head: the indicator's declared name (wrapped only around its bracketed or
+    quoted parts), with its unit when the cells print none."""
+    if indicator == "schools":
+        return t.schools
+    info = infos[indicator]
+    if info.unit in ("percent", "ratio", "") or t.lang != "zh":
+        return keep_words(info.label(t.lang))
+    return keep_words(f"{info.label(t.lang)}（{info.unit}）")
+
+
+def _cell(value, unit: str, lang: str) -> str:
+    """A figure under a head that names its unit: 1,192 — but 49.5% and 9.2:1 keep theirs."""
+    return keep_together(format_value(value, unit, lang, with_unit=unit == "ratio"))
 
 
 def with_city_rate(
@@ -186,10 +190,53 @@ def _uniform_line(results: list[TargetResult]) -> bool:
     return len(lines) == 1 and not any(x.baseline == "previous_year" for x in results)
 
 
+def _matrix_cell(cell: TargetResult | None, uniform: bool, infos, lang: str) -> str:
+    """A school's cell: its value (and its own line, when lines differ by school), or why
+    there is none. The value and the bracketed line each stay whole; the line may take a line
+    of its own."""
+    if cell is None:
+        return "不适用" if lang == "zh" else "n/a"
+    unit = target_unit(cell, infos)
+    if cell.value is None or cell.met is None:
+        return keep_together(short_verdict(cell, lang))
+    value = format_value(cell.value, unit, lang)
+    if uniform:
+        return keep_together(value)
+    return keep_apart(value, f"（{line_text(cell, unit, lang)}）")
+
+
+def _matrix_chunks(
+    groups: OrderedDict[tuple[str, str], list[TargetResult]],
+    heads: dict[tuple[str, str], str],
+    cells: dict[tuple[str, str], list[str]],
+    school_width: float,
+) -> list[list[tuple[str, str]]]:
+    """Targets split into tables of one set each, as many columns as a landscape page holds
+    with every head and cell at its narrowest unbroken width (at most MATRIX_COLUMNS)."""
+    chunks: list[list[tuple[str, str]]] = []
+    used = 0.0
+    for key in groups:
+        need = max(
+            min_width_mm(keep_figures(heads[key]), MATRIX_FONT_PT),
+            *(min_width_mm(c, MATRIX_FONT_PT) for c in cells[key]),
+        )
+        if (
+            not chunks
+            or chunks[-1][0][0] != key[0]
+            or len(chunks[-1]) == MATRIX_COLUMNS
+            or used + need > WIDE_TEXT_WIDTH_MM
+        ):
+            chunks.append([])
+            used = school_width
+        chunks[-1].append(key)
+        used += need
+    return chunks
+
+
 def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], int, list[dict]]:
-    """Schools × school-scope targets, one table per target set and at most MATRIX_COLUMNS
-    targets each (so it fits a landscape page); coloured cells with values; "不适用" where a
-    target does not apply to a school. A line that differs by school prints in each cell."""
+    """Schools × school-scope targets, one table per target set and as many targets each as fit
+    a landscape page; coloured cells with values; "不适用" where a target does not apply to a
+    school. A line that differs by school prints in each cell."""
     school_targets = [x for x in data.targets if x.scope == "school"]
     groups: OrderedDict[tuple[str, str], list[TargetResult]] = OrderedDict()
     for x in school_targets:
@@ -197,12 +244,31 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
     if not groups:
         return (), 0, []
     by_cell = {(x.subject_id, x.set_id, x.target_id): x for x in school_targets}
-    chunks: list[list[tuple[str, str]]] = []
-    for key in groups:
-        if not chunks or chunks[-1][0][0] != key[0] or len(chunks[-1]) == MATRIX_COLUMNS:
-            chunks.append([])
-        chunks[-1].append(key)
     zh = t.lang == "zh"
+    uniform = {key: _uniform_line(results) for key, results in groups.items()}
+    heads: dict[tuple[str, str], str] = {}
+    for key, results in groups.items():
+        x = results[0]
+        name = x.name if zh else x.name_en
+        if uniform[key]:
+            judged = next(y for y in results if y.threshold is not None)
+            line = line_text(judged, target_unit(judged, infos), t.lang)
+        else:
+            line = "各校标准见表内" if zh else "line by school"
+        heads[key] = f"{name}（{line}）"
+    cells = {
+        key: [
+            _matrix_cell(by_cell.get((s.code, *key)), uniform[key], infos, t.lang)
+            for s in data.schools
+        ]
+        for key in groups
+    }
+    school_width = max(
+        [min_width_mm(keep_together(s.name), MATRIX_FONT_PT) for s in data.schools]
+        + [min_width_mm(t.school, MATRIX_FONT_PT)]
+    )
+    chunks = _matrix_chunks(groups, heads, cells, school_width)
+    wide = max(len(c) for c in chunks) > MATRIX_WIDE_AFTER
     per_set: dict[str, int] = {}
     for chunk in chunks:
         per_set[chunk[0][0]] = per_set.get(chunk[0][0], 0) + 1
@@ -213,38 +279,22 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
         first = groups[chunk[0]][0]
         seen[set_id] = seen.get(set_id, 0) + 1
         part = f"（{seen[set_id]}/{per_set[set_id]}）" if per_set[set_id] > 1 else ""
-        width_each = 80 // max(len(chunk), 4)
-        cols = [Column("school", t.school, f"{100 - width_each * len(chunk)}%")]
-        uniform = {key: _uniform_line(groups[key]) for key in chunk}
-        for n, key in enumerate(chunk):
-            x = groups[key][0]
-            unit = target_unit(x, infos)
-            name = x.name if zh else x.name_en
-            if uniform[key]:
-                judged = next(y for y in groups[key] if y.threshold is not None)
-                line = line_text(judged, unit, t.lang)
-            else:
-                line = "各校标准见表内" if zh else "line by school"
-            cols.append(Column(f"t{n}", f"{name}（{line}）", f"{width_each}%", "center"))
+        width_each = 80 / max(len(chunk), 4)
+        cols = [Column("school", t.school, f"{100 - width_each * len(chunk):.2f}%")]
+        cols += [
+            Column(f"t{n}", heads[key], f"{width_each:.2f}%", "center")
+            for n, key in enumerate(chunk)
+        ]
         rows, fills = [], {}
         for r, school in enumerate(data.schools):
             row = {"school": keep_together(school.name)}
             for n, key in enumerate(chunk):
+                row[f"t{n}"] = cells[key][r]
                 cell = by_cell.get((school.code, *key))
-                if cell is None:
-                    row[f"t{n}"] = "不适用" if zh else "n/a"
-                    continue
-                unit = target_unit(cell, infos)
-                if cell.value is not None and cell.met is not None:
-                    text = format_value(cell.value, unit, t.lang)
-                    if not uniform[key]:
-                        text += f"（{line_text(cell, unit, t.lang)}）"
-                else:
-                    text = short_verdict(cell, t.lang)
-                row[f"t{n}"] = keep_together(text)
-                fills[(r, f"t{n}")] = (
-                    NODATA_FILL if cell.met is None else MET_FILL if cell.met else MISSED_FILL
-                )
+                if cell is not None:
+                    fills[(r, f"t{n}")] = (
+                        NODATA_FILL if cell.met is None else MET_FILL if cell.met else MISSED_FILL
+                    )
             rows.append(row)
         table_id = f"city-matrix-{len(tables) + 1}"
         set_name = first.set_name or set_id
@@ -254,7 +304,13 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
         tables.append(
             Block(
                 table=text_table(
-                    table_id, cols, rows, fills=fills, css_class="matrix", font_size="7.5pt"
+                    table_id,
+                    cols,
+                    rows,
+                    fills=fills,
+                    css_class="matrix",
+                    font_size=f"{MATRIX_FONT_PT}pt",
+                    page_width_mm=WIDE_TEXT_WIDTH_MM if wide else TEXT_WIDTH_MM,
                 ),
                 table_caption=caption,
             )
@@ -265,11 +321,13 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
         met = sum(1 for y in results if y.met is True)
         missed = sum(1 for y in results if y.met is False)
         unit = target_unit(x, infos)
+        applies = sum(1 for y in results if y.judged)
         summary.append(
             {
-                "name": x.name if zh else x.name_en,
-                "level": keep_together(x.level),
-                "clause": x.clause,
+                "name": keep_figures(x.name if zh else x.name_en),
+                # a school whose category takes the provincial line is judged at that level
+                "level": "、".join(keep_together(level) for level in _levels(results)),
+                "clause": keep_figures(x.clause),
                 "line": keep_together(
                     line_text(
                         next((y for y in results if y.threshold is not None), x), unit, t.lang
@@ -277,15 +335,22 @@ def _matrix(data: CityReportData, infos, t: Labels) -> tuple[tuple[Block, ...], 
                     if _uniform_line(results)
                     else ("按学校" if zh else "by school")
                 ),
-                "applies": str(sum(1 for y in results if y.judged)),
+                "applies": str(applies),
                 "met": str(met),
                 "missed": str(missed),
+                "undetermined": str(applies - met - missed),
                 "share": keep_together(
                     format_value(met / (met + missed), "percent", t.lang) if met + missed else "—"
                 ),
             }
         )
     return tuple(tables), max(len(c) for c in chunks), summary
+
+
+def _levels(results: list[TargetResult]) -> list[str]:
+    """The levels a target's verdicts were judged at, the most general first."""
+    levels = {x.level for x in results if x.level}
+    return sorted(levels, key=lambda v: -LEVEL_ORDER.index(v) if v in LEVEL_ORDER else 99)
 
 
 def _common_target(data: CityReportData, indicator: str) -> TargetResult | None:
@@ -456,14 +521,84 @@ def _caliber_table(
     rows = [
         {
             "name": keep_together(name),
-            **{
-                i: keep_together(format_value(values.get(i), infos[i].unit, lang, with_unit=False))
-                for i in ids
-            },
+            **{i: _cell(values.get(i), infos[i].unit, lang) for i in ids},
         }
         for name, values in areas
     ]
     return Block(table=text_table(table_id, columns, rows, font_size="8pt"), table_caption=caption)
+
+
+def _spread(data: CityReportData, indicator: str, info, lang: str) -> str:
+    """各校社会培训人次介于…至…之间，中位数为…: the range of the schools' figures."""
+    present = [v for s in data.schools if (v := s.values.get(indicator)) is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    scale = scale_for(info.unit, low, high, data.city_median.get(indicator))
+    if lang != "zh":
+        return (
+            f"Schools range from {scale.text(low, 'en')} to {scale.text(high, 'en')}; "
+            f"the median school is at {scale.text(data.city_median.get(indicator), 'en')}."
+        )
+    return (
+        f"各校{info.name}介于{scale.text(low)}至{scale.text(high)}之间，"
+        f"中位数为{scale.text(data.city_median.get(indicator))}"
+    )
+
+
+def _city_sentences(
+    data: CityReportData, ids: tuple[str, ...], infos, t: Labels, since: str | None
+) -> list[str]:
+    """One clause per indicator the spec has: the city's figure, its change and the city's own
+    target on it where one is declared for the year; the first clause names the city."""
+    city_targets = [x for x in data.targets if x.scope == "city"]
+    previous = data.previous if data.comparable else {}
+    return [
+        describe(
+            "" if n else t.subject_city,
+            infos[i].label(t.lang),
+            data.city.get(i),
+            infos[i].unit,
+            target=sentence_target(i, city_targets),
+            previous=previous.get(i),
+            since=since,
+            lang=t.lang,
+        )
+        for n, i in enumerate(i for i in ids if i in infos and data.city.get(i) is not None)
+    ]
+
+
+def _service(data: CityReportData, infos, t: Labels, since: str | None) -> Block:
+    """服务贡献: the schools' training for society, against the city's target where declared."""
+    sentences = _city_sentences(data, SERVICE, infos, t, since)
+    for i in SERVICE:
+        if i in infos and (spread := _spread(data, i, infos[i], t.lang)):
+            sentences.append(spread + ("。" if t.lang == "zh" else ""))
+    return Block(sentences=tuple(sentences))
+
+
+def _cooperation(data: CityReportData, infos, t: Labels, since: str | None) -> Block:
+    """产教融合: partner enterprises, apprentices, industry colleges … over all schools."""
+    ids = tuple(i for i in COOPERATION if i in infos and data.city.get(i) is not None)
+    if not ids:
+        return Block()
+    zh = t.lang == "zh"
+    return Block(
+        sentences=(join_clauses(_city_sentences(data, ids, infos, t, since), t.lang),),
+        table=key_figures(
+            "city-cooperation-table",
+            ids,
+            data.city,
+            data.previous if data.comparable else {},
+            data.city_median,
+            infos,
+            t,
+            year=data.year,
+            previous_year=data.previous_year if data.comparable else None,
+            median_label=t.city_median,
+        ),
+        table_caption="全市产教融合主要指标" if zh else "Industry-education cooperation",
+    )
 
 
 def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
@@ -563,23 +698,14 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
     )
     # the longest county name (长阳土家族自治县) fits its column on one line
     county_cols = [Column("name", t.county, "18%"), Column("schools", t.schools, "8%", "right")]
-    # the 毕业去向落实率（含升学） head takes two lines of six characters
-    width = f"{(74 - WIDE_HEAD) / (len(COUNTY_COLUMNS) - 1):.2f}%"
-    county_cols += [
-        Column(
-            i, _head(i, infos, lang), f"{WIDE_HEAD}%" if i == "employment_rate" else width, "right"
-        )
-        for i in COUNTY_COLUMNS
-    ]
+    width = f"{74 / len(COUNTY_COLUMNS):.2f}%"
+    county_cols += [Column(i, _head(i, infos, t), width, "right") for i in COUNTY_COLUMNS]
 
     def county_row(name: str, schools: int, values: dict) -> dict:
         return {
             "name": keep_together(name),
             "schools": str(schools),
-            **{
-                i: keep_together(format_value(values.get(i), infos[i].unit, lang, with_unit=False))
-                for i in COUNTY_COLUMNS
-            },
+            **{i: _cell(values.get(i), infos[i].unit, lang) for i in COUNTY_COLUMNS},
         }
 
     county_rows = [county_row(c.name, c.schools, c.values) for c in data.counties]
@@ -591,31 +717,49 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
     calibers = _calibers(data, figure_infos, city_values, t)
 
     matrices, n_targets, summary = _matrix(data, infos, t)
+    wide = n_targets > MATRIX_WIDE_AFTER
+    summary_table = Block()
     sets = list(dict.fromkeys(x.set_name or x.set_id for x in data.targets))
     if summary:
         named = "；".join(sets)
         blocks["target_summary"] = Block(
             sentences=(
                 (
-                    f"本报告对照的目标和标准：{named}。全市各校适用目标达成情况汇总如下。"
+                    f"本报告对照的目标和标准：{named}。"
+                    + attainment_counts(
+                        [x for x in data.targets if x.scope == "school"],
+                        lang,
+                        "各校适用的目标共",
+                        "校次",
+                    )
+                    + "达成率按达成和未达成的校次计算，无法判定的不计入。"
                     if zh
-                    else "Attainment of each school target:"
+                    else "Attainment of each school target: "
+                    + attainment_counts([x for x in data.targets if x.scope == "school"], lang)
                 ),
             ),
+        )
+        # The summary goes with the matrices onto landscape pages when they are wide: its
+        # nine columns read better there, and the portrait page before keeps the sentences.
+        summary_table = Block(
+            wide=wide,
             table=text_table(
                 "city-target-summary",
                 [
-                    Column("name", t.target, "21%"),
-                    Column("level", t.level, "11%"),
-                    Column("clause", t.clause, "19%"),
-                    Column("line", t.threshold, "16%", "center"),
-                    Column("applies", t.judged_count, "8%", "right"),
-                    Column("met", t.met_count, "7%", "right"),
-                    Column("missed", t.missed_count, "9%", "right"),
-                    Column("share", t.attainment, "9%", "right"),
+                    Column("name", t.target, "24%" if wide else "20%"),
+                    Column("level", t.level, "10%" if wide else "9%"),
+                    Column("clause", t.clause, "31%" if wide else "23%"),
+                    Column("line", t.threshold, "10%" if wide else "14%", "center"),
+                    Column("applies", t.applies_count, "5%" if wide else "6%", "right"),
+                    Column("met", t.met_count, "5%" if wide else "6%", "right"),
+                    Column("missed", t.missed_count, "5%" if wide else "7%", "right"),
+                    Column("undetermined", t.undetermined_count, "5%" if wide else "8%", "right"),
+                    Column("share", t.attainment, "5%" if wide else "7%", "right"),
                 ],
                 summary,
-                font_size="8.5pt",
+                css_class="matrix" if wide else "",
+                font_size=f"{MATRIX_FONT_PT}pt" if wide else "8pt",
+                page_width_mm=WIDE_TEXT_WIDTH_MM if wide else TEXT_WIDTH_MM,
             ),
             table_caption="各项目标达成汇总" if zh else "Targets: summary",
         )
@@ -641,9 +785,13 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
         else Block(sentences=(t.no_targets_city,))
     )
 
-    distributions = tuple(
-        d for d in (_distribution(data, i, infos, t, fonts) for i in DISTRIBUTIONS) if d
-    )
+    distributions = {
+        i: d
+        for i in STUDENT_DISTRIBUTIONS + TEACHER_DISTRIBUTIONS
+        if (d := _distribution(data, i, infos, t, fonts))
+    }
+    blocks["service"] = _service(data, infos, t, since)
+    blocks["cooperation"] = _cooperation(data, infos, t, since)
 
     total_enrolled = sum(c.enrolled for c in data.categories) or 1.0
     offered = sum(c.specialties for c in data.categories)
@@ -726,18 +874,16 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
     if len(data.trends) > 1:
         years = [y for y, _ in data.trends]
         trend_cols = [Column("year", t.year, "10%")] + [
-            Column(i, _head(i, infos, lang), f"{90 // len(TREND_TABLE)}%", "right")
+            Column(i, _head(i, infos, t), f"{90 // len(TREND_TABLE)}%", "right")
             for i in TREND_TABLE
         ]
         trend_rows = [
             {
                 "year": str(y),
                 **{
-                    i: keep_together(
-                        str(int(v.get("schools") or 0))
-                        if i == "schools"
-                        else format_value(v.get(i), infos[i].unit, lang, with_unit=False)
-                    )
+                    i: str(int(v.get("schools") or 0))
+                    if i == "schools"
+                    else _cell(v.get(i), infos[i].unit, lang)
                     for i in TREND_TABLE
                 },
             }
@@ -755,8 +901,8 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
             table_caption="历年主要指标" if zh else "Main indicators by year",
         )
         # Two series a chart, so every label can be placed (or dropped) without overlap.
-        for n, pair in enumerate(TREND_PAIRS):
-            blocks[f"trend_chart_{n}"] = Block(
+        for key, pair in TREND_PAIRS.items():
+            blocks[key] = Block(
                 chart=charts.trend_lines(
                     years,
                     [(infos[i].label(lang), [v.get(i) for _, v in data.trends]) for i in pair],
@@ -772,16 +918,25 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
             )
     else:
         blocks["trends"] = Block(sentences=(t.one_year_only,))
-    wide = n_targets > MATRIX_WIDE_AFTER
     by_name: dict[str, tuple[Block, ...]] = {k: (b,) for k, b in blocks.items()}
     # the figures in each 口径 follow the county table wherever an outline places it
     by_name["counties"] = (blocks["counties"], *calibers)
+    by_name["target_summary"] += (summary_table,)
     by_name["matrices"] = tuple(
         replace(m, wide=wide, note=t.matrix_legend if n == 0 else "")
         for n, m in enumerate(matrices)
     )
-    by_name["distributions"] = tuple(replace(d.block, title=d.title) for d in distributions)
-    by_name["trend_charts"] = tuple(b for k, b in blocks.items() if k.startswith("trend_chart"))
+    for name, ids in (
+        ("student_distributions", STUDENT_DISTRIBUTIONS),
+        ("teacher_distributions", TEACHER_DISTRIBUTIONS),
+        ("distributions", STUDENT_DISTRIBUTIONS + TEACHER_DISTRIBUTIONS),
+    ):
+        by_name[name] = tuple(
+            replace(distributions[i].block, title=distributions[i].title)
+            for i in ids
+            if i in distributions
+        )
+    by_name["trend_charts"] = tuple(blocks[k] for k in TREND_PAIRS if k in blocks)
     outline = data.outline or outline_for("city", data.year)
     num, sub = numbering(lang)
     parts = lay_out(outline, by_name, data.texts, data.cases, t, anchor="city", num=num, sub=sub)

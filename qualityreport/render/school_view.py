@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from .tables import (
     MISSED_FILL,
     NODATA_FILL,
     Column,
+    keep_figures,
     keep_together,
     keep_words,
     number_table,
@@ -240,7 +242,7 @@ def _sentence(ids, data: SchoolReportData, infos, t: Labels, since: str | None) 
     return (join_clauses(out, t.lang),) if out else ()
 
 
-def _specialty_tables(anchor: str, data: SchoolReportData, t: Labels) -> tuple[Block, Block]:
+def _specialty_tables(anchor: str, data: SchoolReportData, infos, t: Labels) -> tuple[Block, Block]:
     lang = t.lang
     specs = data.specialties
     if not specs:
@@ -304,12 +306,23 @@ def _specialty_tables(anchor: str, data: SchoolReportData, t: Labels) -> tuple[B
             Column("further_study", t.further_study, "12%" if in_field else "14%", "right"),
             Column(
                 "employment_rate",
-                keep_words(t.employment_rate),
+                keep_words(infos["employment_rate"].label(lang)),
                 "18%" if in_field else "24%",
                 "right",
             ),
         ]
-        + ([Column("in_field_rate", t.in_field_rate, "18%", "right")] if in_field else []),
+        + (
+            [
+                Column(
+                    "in_field_rate",
+                    keep_words(infos["in_field_employment_rate"].label(lang)),
+                    "18%",
+                    "right",
+                )
+            ]
+            if in_field
+            else []
+        ),
         [
             {
                 "name": s.name,
@@ -376,20 +389,37 @@ def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow,
                 subject=subject,
             )
         )
-    met = sum(1 for r in rows if r.target.met is True)
-    missed = sum(1 for r in rows if r.target.met is False)
-    judged = [r for r in rows if r.target.judged]
     if not rows:
         return (), t.no_targets
-    if t.lang == "zh":
-        summary = f"本年度对本校作出判定的目标{len(judged)}项，达成{met}项，未达成{missed}项"
-        nodata = len(judged) - met - missed
-        summary += f"，无法判定{nodata}项" if nodata else ""
-        others = len(rows) - len(judged)
-        summary += f"；另有{others}项不适用或未到考核年度。" if others else "。"
-    else:
-        summary = f"{len(judged)} targets judged the school: {met} met, {missed} missed."
-    return tuple(rows), summary
+    return tuple(rows), attainment_counts([r.target for r in rows], t.lang)
+
+
+def attainment_counts(
+    results: Sequence[TargetResult],
+    lang: str,
+    lead: str = "适用于本校的目标",
+    unit: str = "项",
+) -> str:
+    """What was counted, in one sentence: the targets that apply (a verdict is due this
+    year), how many were met, missed or could not be judged and why; then those that do not
+    apply or are not due."""
+    due = [x for x in results if x.judged]
+    met = sum(1 for x in due if x.met is True)
+    missed = sum(1 for x in due if x.met is False)
+    open_ = [x for x in due if x.met is None]
+    others = len(results) - len(due)
+    if lang != "zh":
+        return (
+            f"{len(due)} targets apply: {met} met, {missed} missed, {len(open_)} undetermined"
+            + (f"; {others} do not apply or are not due." if others else ".")
+        )
+    why = Counter(short_verdict(x, lang) for x in open_)
+    text = f"{lead}{len(due)}{unit}，其中达成{met}{unit}、未达成{missed}{unit}"
+    if open_:
+        reasons = "、".join(f"{w}{n}{unit}" for w, n in why.items())
+        text += f"、无法判定{len(open_)}{unit}（{reasons}）"
+    text += f"；另有{others}{unit}不适用或不在考核年度。" if others else "。"
+    return text
 
 
 def target_table(
@@ -412,9 +442,9 @@ def target_table(
     for n, r in enumerate(rows):
         body.append(
             {
-                "name": r.target.name if t.lang == "zh" else r.target.name_en,
+                "name": keep_figures(r.target.name if t.lang == "zh" else r.target.name_en),
                 "level": keep_together(r.target.level),
-                "clause": r.target.clause,
+                "clause": keep_figures(r.target.clause),
                 "subject": r.subject or r.target.subject_name or "",
                 "value": keep_together(r.value),
                 "line": keep_together(r.line),
@@ -511,7 +541,9 @@ def school_view(
         "contribution": Block(sentences=_sentence(CONTRIBUTION, data, infos, t, since)),
         "funding": Block(sentences=_sentence(FUNDING, data, infos, t, since)),
     }
-    blocks["specialties"], blocks["specialty_employment"] = _specialty_tables(anchor, data, t)
+    blocks["specialties"], blocks["specialty_employment"] = _specialty_tables(
+        anchor, data, infos, t
+    )
     trend: list[Block] = []
     if charts_enabled and len(data.history) > 1:
         years = [y for y, _ in data.history]

@@ -281,8 +281,9 @@ def test_city_tables_print_every_caliber_for_counties_and_city_from_the_views(ma
         "student_teacher_ratio_excluding_internship": "ratio",
     }
 
-    def printed(value, column):
-        return format_value(value, units.get(column, "percent"), with_unit=False)
+    def printed(value, column):  # under a head that names the unit; a ratio keeps its :1
+        unit = units.get(column, "percent")
+        return format_value(value, unit, with_unit=unit == "ratio")
 
     rows = {}
     for line in _lines(pdf):

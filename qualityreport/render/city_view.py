@@ -516,7 +516,7 @@ def _caliber_table(
     lang = t.lang
     width = f"{80 / len(ids):.2f}%"
     columns = [Column("name", t.county, "20%")] + [
-        Column(i, infos[i].caliber_label(lang), width, "right") for i in ids
+        Column(i, keep_words(infos[i].caliber_label(lang)), width, "right") for i in ids
     ]
     rows = [
         {
@@ -525,7 +525,10 @@ def _caliber_table(
         }
         for name, values in areas
     ]
-    return Block(table=text_table(table_id, columns, rows, font_size="8pt"), table_caption=caption)
+    # 7.5pt: five heads of up to twelve characters that never break inside a word fit the page
+    return Block(
+        table=text_table(table_id, columns, rows, font_size="7.5pt"), table_caption=caption
+    )
 
 
 def _spread(data: CityReportData, indicator: str, info, lang: str) -> str:

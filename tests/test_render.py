@@ -814,3 +814,17 @@ def test_city_chapters_hold_what_the_2024_notice_puts_there(city_pdf):
     assert re.search(r"全市校企合作企业数为[\d,]+个", cooperation)
     said = re.findall(r"全市“双师型”教师占专业课教师比例为[\d.]+%", "".join(chapters.values()))
     assert len(said) == 1
+
+
+def test_a_composite_target_with_parts_undetermined_prints_no_count(city_pdf):
+    """办学条件重点监测指标全部达标 for a school whose provincial lines are not set: the count of
+    parts met so far is no figure of the school; its row says 缺分项, with no "0项" beside ≥ 9项."""
+    rows = [
+        line
+        for line in _layout(city_pdf.output)
+        if "≥ 9项" in line and "缺分项" in line  # its row in a school's target table
+    ]
+    assert rows  # 宜昌市艺术学校, 兴山, 长阳 and 五峰 in the example city
+    for line in rows:
+        cells = re.split(r"\s{2,}", line.strip())
+        assert "—" in cells and not any(re.fullmatch(r"\d+项", c) for c in cells), line

@@ -383,7 +383,11 @@ def _targets(data: SchoolReportData, infos, t: Labels) -> tuple[tuple[TargetRow,
             TargetRow(
                 target=target,
                 unit=unit,
-                value=format_value(target.value, unit, t.lang),
+                # a count of parts met while others cannot be judged is no figure of the school
+                # ("0项" beside "≥ 9项" would read as none met): the verdict says 缺分项
+                value=format_value(
+                    None if target.reason == "component-no-data" else target.value, unit, t.lang
+                ),
                 line=line_text(target, unit, t.lang),
                 verdict=verdict(target, t.lang),
                 subject=subject,

@@ -183,3 +183,26 @@ def test_annotating_a_99000_row_sheet_stays_within_bounds(tmp_path, corpus):
     note = next(book[FINDINGS_SHEET].iter_rows(max_row=1, values_only=True))[0]
     assert str(ANNOTATE_MAX_CELLS) in note
     print(f"annotate, 99,000 rows: {float(seconds):.1f} s, peak {int(kilobytes) / 1024:.0f} MB")
+
+
+def test_help_and_one_file_load_no_database_or_dataframe_library(make_workbook):
+    """`--help` lists every command without importing them whole, and checking one workbook
+    takes the one-file path: neither loads DuckDB, polars or pandera."""
+    import subprocess
+    import sys
+
+    path = make_workbook()
+    probe = (
+        "import sys\n"
+        "from qualityreport.cli import cli\n"
+        "try:\n"
+        "    cli.main(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    heavy = sorted({m.split('.')[0] for m in sys.modules} & {'duckdb', 'polars', 'pandera'})\n"
+        "    print('loaded:', heavy, file=sys.stderr)\n"
+    )
+    for arguments in (["--help"], ["validate", str(path)]):
+        run = subprocess.run(
+            [sys.executable, "-c", probe, *arguments], capture_output=True, text=True, check=False
+        )
+        assert "loaded: []" in run.stderr, (arguments, run.stderr[-500:])

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..check.results import REASONS, strict_at_threshold
 from ..errors import InputError, StoreError
 from ..numbers import at_line_text, comparison_text, format_gap, format_threshold, format_value
 from .common import (
@@ -128,6 +127,8 @@ def _print_text(report, sets, lang: str, output: str | None) -> None:
 
 
 def _print_report(out, report, sets, lang: str) -> None:
+    from ..check.results import strict_at_threshold
+
     zh = lang == "zh"
     if not report.has_data:
         out.print(nothing_checked(report, lang))
@@ -223,6 +224,8 @@ def _print_incomplete(out, report, lang: str) -> None:
 
 def verdict_text(report, zh: bool) -> str:
     """The closing line: 全部必达目标已达成 only when every required verdict was made and met."""
+    from ..check.results import REASONS
+
     if report.passed:
         return "全部必达目标已达成" if zh else "all required targets met"
     parts = []

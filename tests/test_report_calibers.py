@@ -317,6 +317,10 @@ def test_every_report_names_the_school_year_on_its_cover_and_in_its_running_titl
         # the definitions appendix: the 学年's days and money's 自然年
         assert "2023—2024学年（2023年9月1日至2024年8月31日）" in text
         assert "经费数据为2024年自然年（2024年1月1日至12月31日）" in text
+    # the city report: under its key figures, whatever the bureau's own 编制说明 says
+    text = _running_text(pdfs["city"])
+    assert "2023—2024学年（2023年9月1日至2024年8月31日）" in text
+    assert "经费数据为2024年自然年（2024年1月1日至12月31日）" in text
 
 
 def test_the_period_follows_the_specs_declaration():

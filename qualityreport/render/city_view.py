@@ -682,7 +682,16 @@ def city_view(data: CityReportData, t: Labels, fonts: ReportFonts) -> CityView:
     }
     blocks["figures"] = Block(
         sentences=tuple(sentences),
-        note=city_rate_note(data, lang),
+        # which period each kind of figure covers (the spec's reporting_period), then the
+        # city's own 就业率
+        note="".join(
+            x
+            for x in (
+                data.period.note(data.year, lang) if data.period else "",
+                city_rate_note(data, lang),
+            )
+            if x
+        ),
         table=key_figures(
             "city-figures-table",
             CITY_FIGURES,

@@ -186,11 +186,14 @@ def _present(field: Field, rows: Sequence[dict[str, Any]]) -> list[tuple[int, An
     return present
 
 
-def _import_pandera() -> None:
-    import pandera.backends.polars.builtin_checks  # noqa: F401
-    import polars  # noqa: F401
-    from pandera.api.polars.types import PolarsData  # noqa: F401
-    from pandera.backends.polars.checks import PolarsCheckBackend  # noqa: F401
+def _pandera_modules() -> tuple[Any, Any, Any]:
+    """polars, and pandera's polars data and check backend (importing them the first time)."""
+    import pandera.backends.polars.builtin_checks  # noqa: F401  (registers the polars checks)
+    import polars
+    from pandera.api.polars.types import PolarsData
+    from pandera.backends.polars.checks import PolarsCheckBackend
+
+    return polars, PolarsData, PolarsCheckBackend
 
 
 def prepare_in_background(files: int) -> None:
@@ -200,7 +203,7 @@ def prepare_in_background(files: int) -> None:
     one file takes the shortcut and never imports pandera."""
     if files > 1:
         # Not a daemon: an import is never cut off at exit; a second import waits for this one.
-        threading.Thread(target=_import_pandera, name="import-pandera").start()
+        threading.Thread(target=_pandera_modules, name="import-pandera").start()
 
 
 def _pandera_failures(
@@ -210,11 +213,7 @@ def _pandera_failures(
 ) -> list[Failure]:
     """pandera's verdict: each distinct Check of the schema over the long frame of the values of
     the fields that declare it."""
-    import pandera.backends.polars.builtin_checks  # noqa: F401  (registers the polars checks)
-    import polars as pl
-    from pandera.api.polars.types import PolarsData
-    from pandera.backends.polars.checks import PolarsCheckBackend
-
+    pl, PolarsData, PolarsCheckBackend = _pandera_modules()
     schema = build_schema(fields)
     kinds = {f.id: f.type for f in fields}
     frame = pl.DataFrame(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .city import CityConfig
-from .findings import Finding, make_finding
+from .findings import Finding, FindingCounts, make_finding
 from .layout import label_key
 from .outline import Outline, Section, outline_for
 
@@ -56,19 +56,11 @@ class CityText:
 
 
 @dataclass(frozen=True)
-class CityTextResult:
+class CityTextResult(FindingCounts):
     file: str
     findings: tuple[Finding, ...]
     text: CityText | None
     sha256: str | None = None
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
 
     @property
     def valid(self) -> bool:

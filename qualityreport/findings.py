@@ -21,6 +21,20 @@ class FindingType:
     template_en: str
 
 
+class FindingCounts:
+    """The errors and warnings among a result's `findings`."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+
 def _t(code, severity, title_zh, title_en, template_zh, template_en):
     return FindingType(code, severity, title_zh, title_en, template_zh, template_en)
 

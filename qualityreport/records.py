@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Finding
+from .findings import Finding, FindingCounts
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
-class ValidationResult:
+class ValidationResult(FindingCounts):
     """Every finding in one file, and what was read from it (None when it could not be read)."""
 
     file: str
@@ -76,14 +76,6 @@ class ValidationResult:
     seconds: float = field(default=0.0, compare=False)
     sha256: str | None = field(default=None, compare=False)  # of the file's bytes, when it had any
     cells: int = field(default=0, compare=False)  # cells holding something: what a copy must load
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
 
     @property
     def usable(self) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..city import CityConfig
-from ..store import ExpectedSchool
+from ..store import ExpectedSchool, Store
 from .access import SerialStore
 from .accounts import Account
 from .audit import record
@@ -18,30 +18,30 @@ def city_schools(city: CityConfig | None) -> tuple[ExpectedSchool, ...]:
     return tuple(ExpectedSchool(s.code, s.name, s.county) for s in city.schools)
 
 
-def _target_sets(city: CityConfig | None):
+def _check(store: Store, year: int, city: CityConfig | None, *, save: bool):
+    """The city's target sets (all shipped sets without a configuration) checked for the year,
+    knowing the city as `qualityreport check --config` does."""
+    from ..check import check
     from ..targets import load_target_sets
 
-    return load_target_sets(list(city.target_sets) if city else [])
+    return check(
+        store,
+        load_target_sets(list(city.target_sets) if city else []),
+        year,
+        dict(city.parameters) if city else {},
+        expected_schools=city_schools(city) or None,
+        city=city,
+        save=save,
+    )
 
 
 def run_check(access: SerialStore, year: int, city: CityConfig | None, actor: Account):
-    """Check the city's target sets (all shipped sets without a configuration) for the year.
+    """Check the city's target sets for the year and record who did.
 
     The views hold only approved versions of a round's year, so the check sees approved data.
     """
-    from ..check import check
-
-    sets = _target_sets(city)
-    parameters = dict(city.parameters) if city else {}
     with access.writing() as store:
-        report = check(
-            store,
-            sets,
-            year,
-            parameters,
-            expected_schools=city_schools(city) or None,
-            city=city,
-        )
+        report = _check(store, year, city, save=True)
         with store.transaction():
             record(
                 store,
@@ -57,21 +57,10 @@ def run_check(access: SerialStore, year: int, city: CityConfig | None, actor: Ac
 
 def check_export(access: SerialStore, year: int, city: CityConfig | None) -> Path:
     """The check's results as xlsx (evaluated afresh, not stored)."""
-    from ..check import check
     from ..check.export import write_results_xlsx
 
-    sets = _target_sets(city)
-    parameters = dict(city.parameters) if city else {}
     with access.reading() as store:
-        report = check(
-            store,
-            sets,
-            year,
-            parameters,
-            expected_schools=city_schools(city) or None,
-            city=city,
-            save=False,
-        )
+        report = _check(store, year, city, save=False)
     target = access.files_dir / "exports" / f"targets-{year}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     return write_results_xlsx(report, target)
